@@ -1,0 +1,110 @@
+/**
+ * Turns argv into given option values and run flags, driven by the schema.
+ * Every value is parsed here, so a bad flag fails before any question is asked.
+ */
+import { UsageError } from './errors.ts';
+import { CONTROL_FLAGS, OPTIONS, type OptionDef, type ProjectOptions, type RunFlags } from './schema.ts';
+
+export interface ParsedArgs {
+  given: Partial<ProjectOptions>;
+  run: RunFlags;
+}
+
+type Target =
+  | { kind: 'option'; def: OptionDef; negated: boolean }
+  | { kind: 'control'; key: keyof RunFlags; negated: boolean };
+
+function lookup(name: string): Target | undefined {
+  for (const def of OPTIONS) {
+    if (!def.flag) continue;
+    if (name === def.flag) return { kind: 'option', def, negated: false };
+    if (name === `no-${def.flag}` && (def.boolean || def.negated !== undefined)) {
+      return { kind: 'option', def, negated: true };
+    }
+  }
+  for (const control of CONTROL_FLAGS) {
+    if (name === control.flag) return { kind: 'control', key: control.key, negated: false };
+    if (control.negatable && name === `no-${control.flag}`) return { kind: 'control', key: control.key, negated: true };
+  }
+  return undefined;
+}
+
+function lookupAlias(letter: string): Target | undefined {
+  const control = CONTROL_FLAGS.find((candidate) => candidate.alias === letter);
+  return control && { kind: 'control', key: control.key, negated: false };
+}
+
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const given: Record<string, unknown> = {};
+  const run: RunFlags = { yes: false, interactive: undefined, force: false, dryRun: false, help: false, version: false };
+  const seen = new Map<string, string>();
+  const positionals: string[] = [];
+
+  const remember = (key: string, spelled: string) => {
+    const earlier = seen.get(key);
+    if (earlier) throw new UsageError(`${spelled}: given twice (also as ${earlier})`);
+    seen.set(key, spelled);
+  };
+
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      positionals.push(arg);
+      continue;
+    }
+
+    let target: Target | undefined;
+    let inline: string | undefined;
+    let spelled: string;
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+      inline = eq === -1 ? undefined : arg.slice(eq + 1);
+      spelled = `--${name}`;
+      target = lookup(name);
+    } else {
+      spelled = arg;
+      target = arg.length === 2 ? lookupAlias(arg[1]!) : undefined;
+    }
+    if (!target) throw new UsageError(`${spelled}: unknown option (see --help)`);
+
+    if (target.kind === 'control') {
+      if (inline !== undefined) throw new UsageError(`${spelled}: takes no value`);
+      remember(target.key, spelled);
+      (run as unknown as Record<string, unknown>)[target.key] = !target.negated;
+      continue;
+    }
+
+    const { def } = target;
+    remember(def.key, spelled);
+    if (target.negated) {
+      if (inline !== undefined) throw new UsageError(`${spelled}: takes no value`);
+      given[def.key] = def.boolean ? false : def.negated;
+      continue;
+    }
+    if (def.boolean) {
+      if (inline !== undefined) throw new UsageError(`${spelled}: takes no value (use --no-${def.flag} to turn it off)`);
+      given[def.key] = true;
+      continue;
+    }
+    let raw = inline;
+    if (raw === undefined) {
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('--')) throw new UsageError(`${spelled}: needs a value ${def.placeholder ?? ''}`.trimEnd());
+      raw = next;
+      i++;
+    }
+    if (raw.trim() === '') throw new UsageError(`${spelled}: needs a value ${def.placeholder ?? ''}`.trimEnd());
+    given[def.key] = def.parse ? def.parse(raw) : raw;
+  }
+
+  if (positionals.length > 1) {
+    throw new UsageError(`unexpected argument '${positionals[1]}': give one directory (flags need a leading --)`);
+  }
+  if (positionals[0] !== undefined) given.directory = positionals[0];
+  return { given: given as Partial<ProjectOptions>, run };
+}

@@ -1,0 +1,36 @@
+/** Exit codes are part of the interface: scripts branch on them. */
+export const EXIT = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  targetNotEmpty: 3,
+  followUpFailed: 4,
+  cancelled: 130,
+} as const;
+
+/** Bad or missing command-line input. The message is one line and names the flag. */
+export class UsageError extends Error {
+  readonly exitCode = EXIT.usage;
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** The target holds files we would overwrite, or is not empty without --force. */
+export class TargetError extends Error {
+  readonly exitCode = EXIT.targetNotEmpty;
+  constructor(message: string) {
+    super(message);
+    this.name = 'TargetError';
+  }
+}
+
+/** The user pressed Ctrl-C or chose to cancel. */
+export class CancelledError extends Error {
+  readonly exitCode = EXIT.cancelled;
+  constructor() {
+    super('cancelled');
+    this.name = 'CancelledError';
+  }
+}

@@ -1,0 +1,32 @@
+/** The command that recreates these options without a single question. */
+import { OPTIONS, type ProjectOptions } from './schema.ts';
+
+function shellQuote(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`;
+}
+
+export function rerunArgs(options: ProjectOptions): string[] {
+  const args: string[] = [];
+  for (const def of OPTIONS) {
+    if (!def.flag) continue;
+    const value = options[def.key];
+    if (def.appliesTo && !def.appliesTo(options)) continue;
+    if (value === undefined) continue;
+    if (def.boolean) {
+      // Questions are always spelled out; other switches only when turned off.
+      if (def.question || value === false) args.push(value ? `--${def.flag}` : `--no-${def.flag}`);
+      continue;
+    }
+    const text = Array.isArray(value) ? value.join(',') : String(value);
+    const isDefault = text === String(def.defaultText);
+    if (def.question || def.key === 'name' || def.key === 'python' || !isDefault) {
+      args.push(`--${def.flag}`, text);
+    }
+  }
+  return args;
+}
+
+export function rerunCommand(options: ProjectOptions): string {
+  const args = rerunArgs(options).map(shellQuote).join(' ');
+  return `npm create fly-fastapi@latest ${shellQuote(options.directory)} -- ${args}`;
+}

@@ -1,0 +1,361 @@
+/**
+ * The one list of options. It drives the flag parser, the prompts, `--help`,
+ * validation in every mode and the "run this next time" line, so a new option
+ * is added here and nowhere else.
+ */
+import { DEFAULT_REGION, RETIRED_REGIONS, findRegion, mpgRegionCodes } from '../regions.ts';
+import { UsageError } from './errors.ts';
+
+export const POSTGRES_KINDS = ['none', 'managed', 'unmanaged', 'external'] as const;
+export const SCALING_MODES = ['suspend', 'stop', 'warm', 'always-on'] as const;
+export const PYTHON_VERSIONS = ['3.11', '3.12', '3.13', '3.14'] as const;
+export const VM_SIZES = [
+  'shared-cpu-1x',
+  'shared-cpu-2x',
+  'shared-cpu-4x',
+  'shared-cpu-8x',
+  'performance-1x',
+  'performance-2x',
+  'performance-4x',
+  'performance-8x',
+  'performance-16x',
+] as const;
+
+export type PostgresKind = (typeof POSTGRES_KINDS)[number];
+export type ScalingMode = (typeof SCALING_MODES)[number];
+export type PythonVersion = (typeof PYTHON_VERSIONS)[number];
+export type VmSize = (typeof VM_SIZES)[number];
+
+/** Everything that decides what is generated and what runs afterwards. */
+export interface ProjectOptions {
+  /** Where to write the project, as the user gave it. */
+  directory: string;
+  /** Fly app name; also the Python project name. */
+  name: string;
+  postgres: PostgresKind;
+  scaling: ScalingMode;
+  /** Machines kept running in the primary region (only for scaling "warm"). */
+  minMachines: number;
+  /** Fly region codes; the first is the primary region. */
+  regions: string[];
+  python: PythonVersion;
+  vmSize: VmSize;
+  vmMemory: string;
+  /** GitHub Actions workflows: CI (lint, tests, migrations) and deploy. */
+  workflows: boolean;
+  launch: boolean;
+  org: string | undefined;
+  git: boolean;
+  lock: boolean;
+}
+
+/** What the machine offers; decides a few defaults. Filled in by the CLI. */
+export interface Environment {
+  hasGit: boolean;
+  hasUv: boolean;
+  /** The target's parent is already inside a git work tree. */
+  insideGitRepo: boolean;
+}
+
+export interface Choice<T extends string> {
+  value: T;
+  label: string;
+  hint: string;
+}
+
+type Resolved = Partial<ProjectOptions>;
+
+export interface OptionDef<K extends keyof ProjectOptions = keyof ProjectOptions> {
+  key: K;
+  /** Long flag without dashes. Absent for the positional directory. */
+  flag?: string;
+  /** A boolean flag is also accepted as --no-<flag>. */
+  boolean?: boolean;
+  /** For a value flag, what --no-<flag> means (e.g. --no-postgres = none). */
+  negated?: ProjectOptions[K];
+  placeholder?: string;
+  summary: string;
+  /** Shown in --help after "default:". */
+  defaultText?: string;
+  choices?: readonly Choice<string>[];
+  /** Asked interactively, and required without --yes in a non-interactive run. */
+  question?: string;
+  /** False when the option means nothing for the options resolved so far. */
+  appliesTo?(resolved: Resolved): boolean;
+  /** Completes "<flag> applies only ..." when given where it does not apply. */
+  appliesText?: string;
+  parse?(raw: string): ProjectOptions[K];
+  defaultValue(resolved: Resolved, env: Environment): ProjectOptions[K];
+  /** Checks against options resolved before this one; returns a one-line problem. */
+  check?(value: ProjectOptions[K], resolved: Resolved): string | undefined;
+}
+
+function oneOf<T extends string>(flag: string, allowed: readonly T[]) {
+  return (raw: string): T => {
+    const value = raw.trim().toLowerCase();
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    throw new UsageError(`--${flag}: '${raw}' is not one of ${allowed.join(', ')}`);
+  };
+}
+
+/** Fly app names: lowercase letters, digits and dashes, 2 to 63 characters. */
+const APP_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])$/;
+
+export function appNameFromDirectory(directory: string): string {
+  const base = directory.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? '';
+  const cleaned = base
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
+  if (cleaned.length >= 2) return cleaned;
+  return cleaned ? `${cleaned}-api` : 'fly-fastapi-app';
+}
+
+export function checkAppName(name: string): string | undefined {
+  if (APP_NAME.test(name)) return undefined;
+  return `'${name}' is not a valid Fly app name (2-63 lowercase letters, digits and dashes, not starting or ending with a dash)`;
+}
+
+/** Memory in MB, or undefined when the text is not a size Fly accepts. */
+export function memoryInMb(text: string): number | undefined {
+  const match = /^(\d+)\s*(mb|gb)$/i.exec(text.trim());
+  if (!match) return undefined;
+  const amount = Number(match[1]) * (match[2]!.toLowerCase() === 'gb' ? 1024 : 1);
+  if (amount < 256 || amount % 256 !== 0) return undefined;
+  return amount;
+}
+
+export function checkRegions(regions: string[], postgres: PostgresKind | undefined): string | undefined {
+  if (regions.length === 0) return 'give at least one region';
+  const seen = new Set<string>();
+  for (const code of regions) {
+    if (seen.has(code)) return `region '${code}' is listed twice`;
+    seen.add(code);
+    const replacement = RETIRED_REGIONS[code];
+    if (replacement) return `region '${code}' was retired by Fly.io; use '${replacement}' instead`;
+    if (!findRegion(code)) return `'${code}' is not a Fly.io region (see https://fly.io/docs/reference/regions/)`;
+  }
+  const primary = regions[0]!;
+  if (postgres === 'managed' && !findRegion(primary)!.mpg) {
+    return `Managed Postgres is not offered in '${primary}'; pick a primary region from ${mpgRegionCodes().join(', ')} or use --postgres unmanaged|external`;
+  }
+  return undefined;
+}
+
+export function parseRegionList(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((code) => code.trim().toLowerCase())
+    .filter(Boolean);
+}
+
+export const OPTIONS: readonly OptionDef[] = [
+  {
+    key: 'directory',
+    summary: 'where to create the project',
+    question: 'Where should the project be created?',
+    defaultText: 'fly-fastapi-app',
+    defaultValue: () => 'fly-fastapi-app',
+    check: (value) => (value.trim() ? undefined : 'the directory must not be empty'),
+  } satisfies OptionDef<'directory'>,
+  {
+    key: 'name',
+    flag: 'name',
+    placeholder: '<app>',
+    summary: 'Fly app name',
+    defaultText: "the directory's name, made valid",
+    parse: (raw) => raw.trim(),
+    defaultValue: (resolved) => appNameFromDirectory(resolved.directory ?? ''),
+    check: (value) => checkAppName(value),
+  } satisfies OptionDef<'name'>,
+  {
+    key: 'postgres',
+    flag: 'postgres',
+    placeholder: '<kind>',
+    negated: 'none',
+    summary: 'database: none | managed | unmanaged | external',
+    defaultText: 'managed',
+    question: 'Does the service need Postgres?',
+    choices: [
+      { value: 'managed', label: 'Fly Managed Postgres', hint: 'Fly runs backups and failover; a monthly bill, even while the app sleeps' },
+      { value: 'unmanaged', label: 'Fly Postgres (legacy)', hint: 'Postgres on Machines of your own: cheaper, but backups and upgrades are yours' },
+      { value: 'external', label: 'Bring your own', hint: 'a Postgres you already have (Neon, Supabase, RDS...); you set DATABASE_URL' },
+      { value: 'none', label: 'No database', hint: 'a stateless API; you pay for the app only' },
+    ],
+    parse: oneOf('postgres', POSTGRES_KINDS),
+    defaultValue: () => 'managed',
+  } satisfies OptionDef<'postgres'>,
+  {
+    key: 'scaling',
+    flag: 'scaling',
+    placeholder: '<mode>',
+    summary: 'suspend | stop | warm | always-on',
+    defaultText: 'suspend',
+    question: 'What should happen when no requests come in?',
+    choices: [
+      { value: 'suspend', label: 'Suspend', hint: 'no Machine bill while idle; wakes in a few hundred ms (memory up to 2 GB)' },
+      { value: 'stop', label: 'Stop', hint: 'no Machine bill while idle; the first request waits for a ~2 s cold boot' },
+      { value: 'warm', label: 'Keep some warm', hint: 'the Machines you choose stay on, billed around the clock; extra ones stop' },
+      { value: 'always-on', label: 'Always on', hint: 'no cold starts; two Machines billed around the clock' },
+    ],
+    parse: oneOf('scaling', SCALING_MODES),
+    defaultValue: () => 'suspend',
+  } satisfies OptionDef<'scaling'>,
+  {
+    key: 'minMachines',
+    flag: 'min-machines',
+    placeholder: '<n>',
+    summary: 'Machines kept running in the primary region (warm)',
+    defaultText: '1',
+    question: 'How many Machines should stay on in the primary region? Each is billed around the clock.',
+    appliesTo: (resolved) => resolved.scaling === 'warm',
+    appliesText: 'with --scaling warm',
+    parse: (raw) => {
+      const value = Number(raw);
+      if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value)) {
+        throw new UsageError(`--min-machines: '${raw}' is not a whole number`);
+      }
+      return value;
+    },
+    defaultValue: (resolved) => (resolved.scaling === 'warm' ? 1 : 0),
+    check: (value) =>
+      value >= 1 && value <= 20 ? undefined : `--min-machines: warm needs between 1 and 20 Machines, got ${value}`,
+  } satisfies OptionDef<'minMachines'>,
+  {
+    key: 'regions',
+    flag: 'regions',
+    placeholder: '<list>',
+    summary: 'comma-separated Fly regions; the first is primary',
+    defaultText: DEFAULT_REGION,
+    question: 'Which regions should it run in?',
+    parse: parseRegionList,
+    defaultValue: () => [DEFAULT_REGION],
+    check: (value, resolved) => {
+      const problem = checkRegions(value, resolved.postgres);
+      return problem && `--regions: ${problem}`;
+    },
+  } satisfies OptionDef<'regions'>,
+  {
+    key: 'python',
+    flag: 'python',
+    placeholder: '<version>',
+    summary: PYTHON_VERSIONS.join(' | '),
+    defaultText: '3.14',
+    parse: oneOf('python', PYTHON_VERSIONS),
+    defaultValue: () => '3.14',
+  } satisfies OptionDef<'python'>,
+  {
+    key: 'vmSize',
+    flag: 'vm-size',
+    placeholder: '<size>',
+    summary: 'Machine size, e.g. shared-cpu-2x, performance-1x',
+    defaultText: 'shared-cpu-1x',
+    parse: oneOf('vm-size', VM_SIZES),
+    defaultValue: () => 'shared-cpu-1x',
+  } satisfies OptionDef<'vmSize'>,
+  {
+    key: 'vmMemory',
+    flag: 'vm-memory',
+    placeholder: '<size>',
+    summary: 'Machine memory, e.g. 512mb, 1gb',
+    defaultText: '512mb',
+    parse: (raw) => {
+      const mb = memoryInMb(raw);
+      if (mb === undefined) throw new UsageError(`--vm-memory: '${raw}' is not a memory size like 512mb or 1gb (multiples of 256mb)`);
+      return mb % 1024 === 0 ? `${mb / 1024}gb` : `${mb}mb`;
+    },
+    defaultValue: () => '512mb',
+    check: (value, resolved) =>
+      resolved.scaling === 'suspend' && (memoryInMb(value) ?? 0) > 2048
+        ? `--vm-memory: suspend works only up to 2gb; use --scaling stop for ${value}`
+        : undefined,
+  } satisfies OptionDef<'vmMemory'>,
+  {
+    key: 'workflows',
+    flag: 'workflows',
+    boolean: true,
+    summary: 'GitHub Actions: CI on every push, deploy from main',
+    defaultText: 'yes',
+    defaultValue: () => true,
+  } satisfies OptionDef<'workflows'>,
+  {
+    key: 'launch',
+    flag: 'launch',
+    boolean: true,
+    summary: 'run `fly launch --no-deploy` afterwards',
+    defaultText: 'no',
+    question: 'Create the Fly app now with fly launch --no-deploy? It needs flyctl, logged in; nothing is deployed.',
+    defaultValue: () => false,
+  } satisfies OptionDef<'launch'>,
+  {
+    key: 'org',
+    flag: 'org',
+    placeholder: '<slug>',
+    summary: 'Fly organization for --launch',
+    defaultText: 'your personal organization',
+    appliesTo: (resolved) => resolved.launch === true,
+    appliesText: 'with --launch',
+    parse: (raw) => {
+      const value = raw.trim();
+      if (!/^[a-z0-9][a-z0-9-]*$/.test(value)) throw new UsageError(`--org: '${raw}' is not an organization slug`);
+      return value;
+    },
+    defaultValue: () => undefined,
+  } satisfies OptionDef<'org'>,
+  {
+    key: 'git',
+    flag: 'git',
+    boolean: true,
+    summary: 'git init and a first commit',
+    defaultText: 'yes when git exists',
+    defaultValue: (_resolved, env) => env.hasGit && !env.insideGitRepo,
+  } satisfies OptionDef<'git'>,
+  {
+    key: 'lock',
+    flag: 'lock',
+    boolean: true,
+    summary: 'run `uv lock` so uv.lock exists',
+    defaultText: 'yes when uv exists',
+    defaultValue: (_resolved, env) => env.hasUv,
+  } satisfies OptionDef<'lock'>,
+] as OptionDef[];
+
+/** Flags that steer the run itself rather than the project. */
+export interface RunFlags {
+  yes: boolean;
+  interactive: boolean | undefined;
+  force: boolean;
+  dryRun: boolean;
+  help: boolean;
+  version: boolean;
+}
+
+export interface ControlDef {
+  key: keyof RunFlags;
+  flag: string;
+  alias?: string;
+  negatable?: boolean;
+  summary: string;
+}
+
+export const CONTROL_FLAGS: readonly ControlDef[] = [
+  { key: 'yes', flag: 'yes', alias: 'y', summary: 'accept defaults for every question not given by a flag' },
+  { key: 'interactive', flag: 'interactive', negatable: true, summary: 'ask questions (default: when run in a terminal)' },
+  { key: 'force', flag: 'force', summary: 'allow a non-empty directory (never overwrites a file)' },
+  { key: 'dryRun', flag: 'dry-run', summary: 'print what would be written; write nothing' },
+  { key: 'help', flag: 'help', alias: 'h', summary: 'show this help' },
+  { key: 'version', flag: 'version', alias: 'v', summary: 'show the version' },
+];
+
+export function optionByKey<K extends keyof ProjectOptions>(key: K): OptionDef<K> {
+  const def = OPTIONS.find((option) => option.key === key);
+  if (!def) throw new Error(`unknown option ${key}`);
+  return def as unknown as OptionDef<K>;
+}
+
+export function flagName(def: OptionDef): string {
+  return def.flag ? `--${def.flag}` : '[directory]';
+}
