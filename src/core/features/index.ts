@@ -1,0 +1,65 @@
+import type { ProjectOptions } from '../../options/schema.ts';
+import type { FlyConfig } from '../flyToml.ts';
+import { READINESS_PATH } from '../flyToml.ts';
+import { APP_PORT, BASE_DEPENDENCIES, BASE_DEV_DEPENDENCIES, POSTGRES_DEPENDENCIES } from '../versions.ts';
+import type { Feature } from './types.ts';
+
+export type { Feature } from './types.ts';
+
+export function hasDatabase(options: ProjectOptions): boolean {
+  return options.postgres !== 'none';
+}
+
+/** Several regions writing to one primary database. */
+export function replaysWrites(options: ProjectOptions): boolean {
+  return hasDatabase(options) && options.regions.length > 1;
+}
+
+export const base: Feature = {
+  id: 'base',
+  applies: () => true,
+  dependencies: BASE_DEPENDENCIES,
+  devDependencies: BASE_DEV_DEPENDENCIES,
+  // pyproject.toml holds [tool.fastapi], which `fastapi run` reads.
+  runtimeFiles: ['pyproject.toml', 'app'],
+};
+
+export const postgres: Feature = {
+  id: 'postgres',
+  applies: hasDatabase,
+  dependencies: POSTGRES_DEPENDENCIES,
+  runtimeFiles: ['alembic.ini', 'migrations'],
+  configureFly(config: FlyConfig) {
+    // Runs once per deploy, before any Machine gets the new image; a failure stops the deploy.
+    config.deploy = { release_command: 'alembic upgrade head' };
+    // Not a service check: a database blip must not take every Machine out of rotation.
+    config.checks = {
+      database: {
+        type: 'http',
+        port: APP_PORT,
+        path: READINESS_PATH,
+        grace_period: '30s',
+        interval: '30s',
+        timeout: '5s',
+        method: 'GET',
+      },
+    };
+  },
+};
+
+export const multiRegion: Feature = {
+  id: 'multiregion',
+  applies: replaysWrites,
+  configureFly(config: FlyConfig) {
+    // Writes are replayed to the primary region: keep a Machine there to receive them.
+    config.http_service.min_machines_running = Math.max(config.http_service.min_machines_running, 1);
+  },
+};
+
+export const workflows: Feature = {
+  id: 'workflows',
+  applies: (options) => options.workflows,
+};
+
+/** In order: later features may override files of earlier ones. */
+export const FEATURES: readonly Feature[] = [base, postgres, multiRegion, workflows];

@@ -1,0 +1,40 @@
+/** What to do after the project is written: the exact commands for this variant. */
+import type { ProjectOptions } from '../options/schema.ts';
+import { deployArgs, extraRegionArgs, formatCommand, launchArgs, unmanagedPostgresArgs } from './flyCommands.ts';
+
+export interface Outcome {
+  locked: boolean;
+  launched: boolean;
+  /** The app's name after `fly launch`: flyctl picks another when ours is taken. */
+  appName?: string;
+}
+
+function shellPath(path: string): string {
+  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`;
+}
+
+export function nextSteps(options: ProjectOptions, outcome: Outcome): string[] {
+  const app = outcome.appName ?? options.name;
+  const fly = (args: readonly string[]) => formatCommand('fly', args);
+  const steps = [`cd ${shellPath(options.directory)}`];
+  if (!outcome.locked) steps.push('uv lock                       # the Docker build needs uv.lock (uv sync --locked)');
+  steps.push('uv sync');
+  if (options.postgres !== 'none') {
+    steps.push('cp .env.example .env          # then set DATABASE_URL', 'uv run alembic upgrade head');
+  }
+  steps.push('uv run fastapi dev            # http://127.0.0.1:8000/docs', 'uv run pytest');
+  if (!outcome.launched) {
+    steps.push(fly(launchArgs(options)));
+    steps.push(...unmanagedPostgresArgs(options).map(fly));
+  }
+  if (options.postgres === 'external') {
+    // Secrets go to Fly only: never into fly.toml, .env or the image.
+    steps.push(`fly secrets set DATABASE_URL='postgresql://...' --app ${app}`);
+  }
+  if (options.postgres === 'managed') {
+    steps.push(`fly secrets set DIRECT_DATABASE_URL='postgresql://...' --app ${app}   # for migrations`);
+  }
+  steps.push(fly(deployArgs(options)));
+  steps.push(...extraRegionArgs(options, { app }).map(fly));
+  return steps;
+}

@@ -1,0 +1,19 @@
+/**
+ * What the generated project pins or floors. Lower bounds only for Python
+ * packages: `uv lock` picks the newest compatible releases at generation time.
+ */
+export const UV_VERSION = '0.13.9';
+/** Debian release of the python:X.Y-slim-<release> base image. */
+export const DEBIAN_RELEASE = 'trixie';
+/** The port `fastapi run` listens on; fly.toml and the Dockerfile use this one value. */
+export const APP_PORT = 8000;
+
+export const BASE_DEPENDENCIES = [
+  'fastapi>=0.165',
+  'fastapi-cli>=0.0.34',
+  'uvicorn[standard]>=0.54',
+  'pydantic-settings>=2.16',
+];
+export const BASE_DEV_DEPENDENCIES = ['pytest>=9.2', 'ruff>=0.17', 'httpx2>=2.16'];
+
+export const POSTGRES_DEPENDENCIES = ['sqlalchemy[asyncio]>=2.1', 'psycopg[binary]>=3.3', 'alembic>=1.20'];

@@ -1,0 +1,45 @@
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from app.replay import FlyReplayMiddleware
+
+
+def client_in(region: str | None, primary: str = "iad") -> TestClient:
+    app = FastAPI()
+
+    @app.api_route("/things", methods=["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"])
+    async def things() -> dict[str, str]:
+        return {"served": "here"}
+
+    app.add_middleware(FlyReplayMiddleware, primary_region=primary, current_region=region)
+    return TestClient(app)
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+def test_writes_outside_the_primary_region_are_replayed_there(method: str) -> None:
+    response = client_in("lhr").request(method, "/things")
+
+    assert response.status_code == 409
+    assert response.headers["fly-replay"] == "region=iad"
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD", "OPTIONS"])
+def test_reads_are_served_in_every_region(method: str) -> None:
+    assert client_in("lhr").request(method, "/things").status_code == 200
+
+
+def test_writes_in_the_primary_region_are_served() -> None:
+    assert client_in("iad").post("/things").json() == {"served": "here"}
+
+
+def test_a_replayed_request_is_never_replayed_again() -> None:
+    replayed = {"fly-replay-src": "instance=abc;region=lhr"}
+
+    response = client_in("lhr").post("/things", headers=replayed)
+
+    assert response.status_code == 200
+
+
+def test_nothing_is_replayed_outside_fly() -> None:
+    assert client_in(None).post("/things").status_code == 200

@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { describe, it } from 'node:test';
+import { parse } from 'smol-toml';
+import { outputPath, planProject, type ProjectPlan } from '../src/core/plan.ts';
+import { parseArgs } from '../src/options/args.ts';
+import { resolveOptions } from '../src/options/resolve.ts';
+import { POSTGRES_KINDS, PYTHON_VERSIONS, SCALING_MODES, type ProjectOptions } from '../src/options/schema.ts';
+import { loadTemplates } from '../src/templates.ts';
+
+const templates = await loadTemplates();
+const env = { hasGit: true, hasUv: true, insideGitRepo: false };
+const GOLDEN = new URL('./fixtures/golden/', import.meta.url).pathname;
+
+async function plan(...argv: string[]): Promise<ProjectPlan> {
+  const options = await resolveOptions(parseArgs(argv).given, { env, yes: true });
+  return planProject(options, templates, { generatorVersion: '0.0.0-test' });
+}
+
+function file(p: ProjectPlan, path: string): string {
+  const found = p.files.find((candidate) => candidate.path === path);
+  assert.ok(found, `${path} is planned`);
+  return found.content;
+}
+
+function listTree(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'))
+    .sort();
+}
+
+/** Representative projects, kept as whole trees under test/fixtures/golden/ (UPDATE_GOLDEN=1 rewrites them). */
+const GOLDEN_VARIANTS: Record<string, string[]> = {
+  default: ['default-api'],
+  'no-postgres': ['plain-api', '--no-postgres', '--scaling', 'always-on', '--regions', 'fra', '--no-workflows'],
+  'postgres-multiregion': ['geo-api', '--postgres', 'managed', '--scaling', 'warm', '--min-machines', '2', '--regions', 'iad,lhr,syd'],
+};
+
+describe('golden projects', () => {
+  for (const [variant, argv] of Object.entries(GOLDEN_VARIANTS)) {
+    it(`${variant} matches test/fixtures/golden/${variant}`, async () => {
+      const p = await plan(...argv);
+      const dir = join(GOLDEN, variant);
+      if (process.env.UPDATE_GOLDEN) {
+        rmSync(dir, { recursive: true, force: true });
+        for (const planned of p.files) {
+          mkdirSync(dirname(join(dir, planned.path)), { recursive: true });
+          writeFileSync(join(dir, planned.path), planned.content);
+        }
+      }
+      assert.deepEqual(listTree(dir), p.files.map((planned) => planned.path).sort());
+      for (const planned of p.files) {
+        assert.equal(planned.content, readFileSync(join(dir, planned.path), 'utf8'), `${variant}/${planned.path}`);
+      }
+    });
+  }
+});
+
+describe('outputPath', () => {
+  it('turns a leading underscore into a dot and drops .hbs', () => {
+    assert.equal(outputPath('_gitignore'), '.gitignore');
+    assert.equal(outputPath('_github/workflows/ci.yml.hbs'), '.github/workflows/ci.yml');
+    assert.equal(outputPath('app/__init__.py'), 'app/__init__.py');
+  });
+});
+
+function* everyVariant(): Generator<string[]> {
+  for (const postgres of POSTGRES_KINDS)
+    for (const scaling of SCALING_MODES)
+      for (const regions of ['iad', 'iad,lhr'])
+        for (const python of PYTHON_VERSIONS)
+          for (const workflows of ['--workflows', '--no-workflows'])
+            yield ['v', '--postgres', postgres, '--scaling', scaling, '--regions', regions, '--python', python, workflows];
+}
+
+interface FlyToml {
+  app: string;
+  primary_region: string;
+  kill_signal: string;
+  kill_timeout: number;
+  deploy?: { release_command: string };
+  env: Record<string, string>;
+  http_service: {
+    internal_port: number;
+    auto_stop_machines: string;
+    auto_start_machines: boolean;
+    min_machines_running: number;
+    concurrency: { type: string };
+    checks: { path: string }[];
+  };
+  checks?: Record<string, { port: number; path: string; type: string }>;
+  vm: { size: string; memory: string }[];
+}
+
+function checkVariant(options: ProjectOptions, p: ProjectPlan): void {
+  const paths = p.files.map((planned) => planned.path);
+  for (const planned of p.files) {
+    const text = planned.content.replace(/\$\{\{[^}]*\}\}/g, ''); // GitHub Actions expressions
+    assert.doesNotMatch(text, /\{\{|\}\}/, `${planned.path}: template syntax left`);
+    assert.doesNotMatch(planned.content, /&(amp|lt|gt|quot|#x?[0-9a-f]+);/i, `${planned.path}: HTML entity`);
+    assert.doesNotMatch(planned.content, /[ \t]+$/m, `${planned.path}: trailing whitespace`);
+  }
+
+  const fly = parse(file(p, 'fly.toml')) as unknown as FlyToml;
+  const stopMode = { suspend: 'suspend', stop: 'stop', warm: 'stop', 'always-on': 'off' }[options.scaling];
+  assert.equal(fly.app, options.name);
+  assert.equal(fly.primary_region, options.regions[0]);
+  assert.equal(fly.http_service.auto_stop_machines, stopMode);
+  assert.equal(fly.http_service.auto_start_machines, options.scaling !== 'always-on');
+  const database = options.postgres !== 'none';
+  const replay = database && options.regions.length > 1;
+  const minimum = options.scaling === 'warm' ? options.minMachines : replay ? 1 : 0;
+  assert.equal(fly.http_service.min_machines_running, minimum);
+  assert.equal(fly.http_service.concurrency.type, 'requests');
+  assert.deepEqual(fly.vm.map((vm) => ({ ...vm })), [{ size: options.vmSize, memory: options.vmMemory }]);
+  assert.equal(fly.kill_signal, 'SIGTERM');
+  assert.equal(fly.deploy?.release_command, database ? 'alembic upgrade head' : undefined);
+  assert.equal(fly.http_service.checks[0]?.path, '/healthz');
+  if (database) assert.deepEqual(Object.values(fly.checks ?? {}).map((check) => check.path), ['/readyz']);
+  else assert.equal(fly.checks, undefined);
+
+  const dockerfile = file(p, 'Dockerfile');
+  const port = fly.http_service.internal_port;
+  assert.match(dockerfile, new RegExp(`^EXPOSE ${port}$`, 'm'));
+  assert.match(dockerfile, new RegExp(`^CMD \\["fastapi", "run", "--port", "${port}"\\]$`, 'm'));
+  for (const check of Object.values(fly.checks ?? {})) assert.equal(check.port, port);
+  const froms = dockerfile.match(/^FROM \S+/gm) ?? [];
+  assert.deepEqual(froms, [`FROM python:${options.python}-slim-trixie`, `FROM python:${options.python}-slim-trixie`]);
+  for (const line of dockerfile.split('\n')) {
+    if (!line.startsWith('#')) assert.ok(!line.includes('#'), `Dockerfile: trailing comment in ${line}`);
+  }
+  for (const needed of ['pyproject.toml', 'app', ...(database ? ['alembic.ini', 'migrations'] : [])]) {
+    assert.match(dockerfile, new RegExp(`^COPY ${needed} /app/${needed}$`, 'm'), `runtime copies ${needed}`);
+  }
+
+  assert.equal(file(p, '.python-version'), `${options.python}\n`);
+  const pyproject = parse(file(p, 'pyproject.toml')) as { project: { name: string; 'requires-python': string; dependencies: string[] } };
+  assert.equal(pyproject.project['requires-python'], `>=${options.python}`);
+  assert.equal(pyproject.project.name, options.name);
+  assert.equal(pyproject.project.dependencies.some((dep) => dep.startsWith('alembic')), database);
+  assert.ok(!('build-system' in pyproject), 'an application has no build system');
+
+  const dockerignore = file(p, '.dockerignore').split('\n');
+  assert.ok(!dockerignore.some((line) => /^(uv\.lock|\*\.lock|\*)$/.test(line.trim())), '.dockerignore keeps uv.lock');
+  for (const excluded of ['.env', '.venv/', '.git/']) assert.ok(dockerignore.includes(excluded), `.dockerignore: ${excluded}`);
+
+  assert.equal(paths.includes('app/replay.py'), replay);
+  assert.equal(paths.includes('alembic.ini'), database);
+  assert.equal(paths.includes('.env.example'), database);
+  assert.equal(paths.includes('.github/workflows/ci.yml'), options.workflows);
+  assert.equal(file(p, 'app/main.py').includes('FlyReplayMiddleware'), replay);
+  assert.ok(file(p, 'README.md').includes(`npm create fly-fastapi@latest ${options.directory} -- `));
+}
+
+describe('every variant', () => {
+  it('renders complete, consistent files for every option combination', async () => {
+    let count = 0;
+    for (const argv of everyVariant()) {
+      const p = await plan(...argv);
+      checkVariant(p.options, p);
+      count++;
+    }
+    assert.equal(count, 4 * 4 * 2 * 4 * 2);
+  });
+
+  it('is deterministic', async () => {
+    const argv = GOLDEN_VARIANTS['postgres-multiregion']!;
+    assert.deepEqual(await plan(...argv), await plan(...argv));
+  });
+});
