@@ -1,0 +1,201 @@
+/**
+ * The command line: parse flags, ask what is missing, write the project, run
+ * the follow-up steps. Every decision lives in the API; this file only talks.
+ */
+import * as p from '@clack/prompts';
+import { constants } from 'node:os';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import {
+  EXIT,
+  VERSION,
+  CancelledError,
+  createProject,
+  loadTemplates,
+  nextSteps,
+  parseArgs,
+  planProject,
+  rerunCommand,
+  resolveOptions,
+  type CreateResult,
+  type Environment,
+  type ProjectOptions,
+} from './api.ts';
+import { abortAll } from './cleanup.ts';
+import { helpText } from './options/help.ts';
+import { describeLaunch, launchApp, type LaunchResult } from './steps/launch.ts';
+import { inspectTarget } from './steps/target.ts';
+import { findOnPath, isInsideGitRepo } from './steps/tools.ts';
+import { say, showNextSteps } from './ui/finish.ts';
+import { clackAsker, confirmSummary, summary } from './ui/prompts.ts';
+import { interruptActiveTask, startTask, type Task } from './ui/task.ts';
+import { applyColourPreference } from './ui/terminal.ts';
+
+applyColourPreference();
+
+/** Questions and live progress (a terminal), or plain lines (CI, pipes). Set once flags are read. */
+let live = false;
+/** Where the project is, once it has been moved into place: from then on a cancel leaves it there. */
+let written: string | undefined;
+
+function isInteractive(flag: boolean | undefined): boolean {
+  if (flag !== undefined) return flag;
+  return Boolean(process.stdin.isTTY && process.stdout.isTTY && !process.env.CI);
+}
+
+function detectEnvironment(directory: string | undefined): Environment {
+  return {
+    hasGit: findOnPath('git') !== undefined,
+    hasUv: findOnPath('uv') !== undefined,
+    insideGitRepo: isInsideGitRepo(dirname(resolve(directory ?? '.'))),
+  };
+}
+
+function cancelledText(): string {
+  return written === undefined ? 'Cancelled: nothing was written.' : `Cancelled: the project is in ${written}; the rest did not run.`;
+}
+
+/** One line, after the cancelled prompt or step. */
+function announceCancel(): void {
+  if (!live) {
+    process.stderr.write(`\n${cancelledText()}\n`);
+    return;
+  }
+  if (interruptActiveTask()) p.log.message('', { spacing: 0 });
+  p.cancel(cancelledText());
+}
+
+function fail(error: unknown): never {
+  const exitCode = (error as { exitCode?: number }).exitCode ?? EXIT.failure;
+  if (error instanceof CancelledError) {
+    announceCancel();
+  } else {
+    interruptActiveTask();
+    process.stderr.write(`create-fly-fastapi: ${(error as Error).message}\n`);
+  }
+  process.exit(exitCode);
+}
+
+async function askOptions(given: Partial<ProjectOptions>, yes: boolean, force: boolean): Promise<ProjectOptions> {
+  const ask = clackAsker({ force });
+  let previous: Partial<ProjectOptions> = {};
+  for (;;) {
+    const env = detectEnvironment(given.directory ?? previous.directory);
+    const options = await resolveOptions(given, { env, yes, ask, previous });
+    // --yes means no questions, the last one included.
+    if (yes) {
+      p.note(summary(options), 'Your project');
+      return options;
+    }
+    const choice = await confirmSummary(options);
+    if (choice === 'create') return options;
+    if (choice === 'cancel') throw new CancelledError();
+    previous = options;
+  }
+}
+
+function printDryRun(options: ProjectOptions, files: { path: string; content: string }[]): void {
+  const out = [`Dry run: would write ${files.length} files to ${resolve(options.directory)}`];
+  for (const file of files) out.push(`  ${file.path.padEnd(44)} ${String(Buffer.byteLength(file.content)).padStart(6)} B`);
+  const then = [options.lock && 'uv lock', options.git && 'git init', options.launch && 'fly launch --no-deploy'].filter(Boolean);
+  out.push(then.length ? `then: ${then.join(', ')}` : 'then: nothing else');
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { given, run } = parseArgs(argv);
+  if (run.help) {
+    process.stdout.write(`${helpText(VERSION)}\n`);
+    return EXIT.ok;
+  }
+  if (run.version) {
+    process.stdout.write(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  const interactive = isInteractive(run.interactive);
+  if (run.interactive && !(process.stdin.isTTY && process.stdout.isTTY)) {
+    throw Object.assign(new Error('--interactive needs a terminal on stdin and stdout'), { exitCode: EXIT.usage });
+  }
+
+  live = interactive;
+  // A directory given on the command line that cannot be used stops the run before the questions, not after.
+  if (interactive && given.directory !== undefined) await inspectTarget(given.directory, [], run.force);
+  if (interactive) p.intro(`create-fly-fastapi ${VERSION}: a FastAPI service for Fly.io`);
+  const options = interactive
+    ? await askOptions(given, run.yes, run.force)
+    : await resolveOptions(given, { env: detectEnvironment(given.directory), yes: run.yes });
+  const plan = planProject(options, await loadTemplates(), { generatorVersion: VERSION });
+
+  if (run.dryRun) {
+    printDryRun(options, plan.files);
+    return EXIT.ok;
+  }
+
+  const titles = { write: 'Writing the project', lock: 'Locking dependencies (uv lock)', git: 'Creating a git repository' };
+  let task: Task | undefined;
+  let lockFailed = false;
+  const result: CreateResult = await createProject(plan, {
+    force: run.force,
+    // Plain runs print the step and, on failure, uv's last lines; live ones show them as they come.
+    onToolOutput: interactive ? (line) => task?.output(line) : undefined,
+    progress: (step, state, outcome) => {
+      if (step === 'move') return;
+      const lastLines = (outcome?.output ?? '').split('\n').filter(Boolean);
+      if (state === 'start') task = startTask(titles[step], { live: interactive });
+      else if (state === 'done') task?.done(step === 'lock' ? lastLines.at(-1) : undefined);
+      // The tool died of the Ctrl-C that is also on its way to us: a cancel, not a failure, so nothing is moved into place.
+      else if (outcome?.signal) throw new CancelledError();
+      else {
+        lockFailed ||= step === 'lock';
+        task?.fail(`${titles[step]} failed`, lastLines);
+      }
+    },
+  });
+  written = result.dir;
+
+  if (lockFailed) {
+    say('warn', 'uv lock failed; run it yourself in the project before deploying (the lines above say why).', interactive);
+  } else if (!options.lock) {
+    say('warn', 'No uv.lock yet: run `uv lock` before `fly deploy` (the Docker build installs exactly what it pins).', interactive);
+  }
+  if (result.git === 'initialized') say('info', 'git repository created; commit once you have set user.name and user.email.', interactive);
+
+  // --launch: flyctl's output streams into a task log, then what happened, as messages.
+  let launch: LaunchResult | undefined;
+  if (options.launch) {
+    const title = 'Creating the Fly app (fly launch --no-deploy)';
+    if (!interactive) p.log.step(title);
+    const log = interactive ? p.taskLog({ title }) : undefined;
+    const show = (line: string) => (log ? log.message(line) : process.stdout.write(`│  ${line}\n`));
+    launch = await launchApp(options, { dir: result.dir, onCommand: (command) => show(`$ ${command}`), onOutput: show });
+    if (launch.ok) log?.success('Fly app created');
+    else log?.error('The Fly app is not complete');
+    for (const message of describeLaunch(launch, options)) p.log[message.level](message.text);
+  }
+
+  const steps = nextSteps(options, { locked: result.locked, launched: launch?.appCreated ?? false, appName: launch?.appName });
+  showNextSteps(steps, rerunCommand(options), interactive);
+  // Relative to where the user is, so the last line fits a narrow terminal.
+  if (interactive) p.outro(`Created ${options.name} in ${displayPath(result.dir)}`);
+  else p.log.success(`Created ${options.name} in ${result.dir}`);
+  return lockFailed || (launch !== undefined && !launch.ok) ? EXIT.followUpFailed : EXIT.ok;
+}
+
+function displayPath(dir: string): string {
+  const path = relative(process.cwd(), dir);
+  return path && !path.startsWith('..') && !isAbsolute(path) ? `./${path}` : dir;
+}
+
+/**
+ * Ctrl-C outside a prompt (a prompt reads it as a key and cancels itself):
+ * the terminal sends SIGINT to us and to the tool we are running, so both
+ * stop; we undo what was staged and say so in one line. A kill (SIGTERM) or a
+ * closed terminal (SIGHUP) is undone the same way.
+ */
+function onSignal(signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP'): void {
+  abortAll();
+  announceCancel();
+  process.exit(signal === 'SIGINT' ? EXIT.cancelled : 128 + constants.signals[signal]);
+}
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => onSignal(signal));
+
+main(process.argv.slice(2)).then((code) => process.exit(code), fail);

@@ -1,0 +1,56 @@
+import { execa } from 'execa';
+
+export interface StepResult {
+  ok: boolean;
+  /** The last lines the tool printed, for a failure message. */
+  output: string;
+  /** Set when the tool was killed: Ctrl-C reaches it and us together, and it may die first. */
+  signal?: string;
+}
+
+function tail(text: string, lines = 12): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+export const UV_LOCK_COMMAND = 'uv lock';
+
+/** uv.lock pins every dependency; the Docker build's `uv sync --locked` requires it. */
+export async function runUvLock(dir: string, onLine?: (line: string) => void): Promise<StepResult> {
+  const child = execa('uv', ['lock'], { cwd: dir, all: true, reject: false, env: { NO_COLOR: '1' } });
+  // Output comes in chunks that may end mid-line: hold the unfinished line until its end arrives.
+  let partial = '';
+  if (onLine) {
+    child.all?.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      lines.filter(Boolean).forEach(onLine);
+    });
+  }
+  const result = await child;
+  if (onLine && partial) onLine(partial);
+  const output = tail(result.all ?? '');
+  return { ok: result.exitCode === 0, output: result.exitCode === 0 ? output : withHint(output), signal: result.signal };
+}
+
+/** Two failures that say little to someone who has not met them before. */
+function withHint(output: string): string {
+  if (/^pyenv: version .* is not installed/m.test(output)) {
+    return `${output}\nuv is a pyenv shim here, and pyenv follows the project's .python-version: install uv with pipx or its standalone installer.`;
+  }
+  if (/python-build-standalone/.test(output)) {
+    return `${output}\nuv could not download the project's Python; install it with \`uv python install\`, or choose an installed one with --python.`;
+  }
+  return output;
+}
+
+export async function runGitInit(dir: string, version: string): Promise<StepResult & { committed: boolean }> {
+  const git = (...args: string[]) => execa('git', args, { cwd: dir, all: true, reject: false });
+  for (const args of [['init', '--quiet', '--initial-branch=main'], ['add', '--all']]) {
+    const result = await git(...args);
+    if (result.exitCode !== 0) return { ok: false, committed: false, output: tail(result.all ?? ''), signal: result.signal };
+  }
+  const commit = await git('commit', '--quiet', '--no-verify', '--message', `Create project with create-fly-fastapi ${version}`);
+  if (commit.signal) return { ok: false, committed: false, output: tail(commit.all ?? ''), signal: commit.signal };
+  // No user.name/user.email configured: the repository is there, the commit is left to the user.
+  return { ok: true, committed: commit.exitCode === 0, output: tail(commit.all ?? '') };
+}
