@@ -1,0 +1,137 @@
+/** The tier's own parsers and detectors, on small inputs: they need no uv, PostgreSQL or hadolint. */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { applyEnv, parseDockerfile, type Instruction } from './dockerfile.ts';
+import { buildContext, isExcluded, readDockerignore } from './dockerignore.ts';
+import { splitCommand } from './run.ts';
+import { findSecrets } from './secrets.ts';
+import { cleanStopProblem } from './server.ts';
+
+describe('splitCommand (flyctl splits release_command like google/shlex)', () => {
+  it('splits on blanks, keeps quoted words, honours escapes, stops at a comment', () => {
+    assert.deepEqual(splitCommand('alembic upgrade head'), ['alembic', 'upgrade', 'head']);
+    assert.deepEqual(splitCommand(`python -c "print('a b')"  x\\ y`), ['python', '-c', "print('a b')", 'x y']);
+    assert.deepEqual(splitCommand('a "say \\"hi\\"" # comment'), ['a', 'say "hi"']);
+    assert.throws(() => splitCommand('a "open'), /unclosed/);
+  });
+});
+
+describe('parseDockerfile', () => {
+  const text = [
+    '# syntax=docker/dockerfile:1',
+    'FROM python:3.11-slim-trixie AS builder',
+    'COPY --from=ghcr.io/astral-sh/uv:0.13.9 /uv /bin/uv',
+    'ENV A=1 \\',
+    '    # a comment inside a continued line is dropped',
+    '    B="two words" \\',
+    '    PATH="/app/.venv/bin:$PATH"',
+    'WORKDIR /app',
+    'RUN --mount=type=cache,target=/root/.cache/uv \\',
+    '    --mount=type=bind,source=uv.lock,target=uv.lock \\',
+    '    uv sync --locked',
+    'FROM python:3.11-slim-trixie',
+    'COPY --from=builder /app/.venv /app/.venv',
+    'USER 1000:1000',
+    'EXPOSE 8000/tcp',
+    'CMD ["fastapi", "run", "--port", "8000"]',
+  ].join('\n');
+
+  it('reads stages, ENV pairs across continuations, RUN mounts and exec-form CMD', () => {
+    const [builder, runtime] = parseDockerfile(text);
+    assert.equal(builder?.alias, 'builder');
+    const env: Record<string, string> = { PATH: '/usr/bin' };
+    applyEnv(env, builder!.instructions.find((i): i is Extract<Instruction, { kind: 'ENV' }> => i.kind === 'ENV')!);
+    assert.deepEqual(env, { A: '1', B: 'two words', PATH: '/app/.venv/bin:/usr/bin' });
+    const runLine = builder!.instructions.find((i) => i.kind === 'RUN');
+    assert.deepEqual(runLine?.kind === 'RUN' && runLine.mounts, [
+      { type: 'cache', source: undefined, target: '/root/.cache/uv' },
+      { type: 'bind', source: 'uv.lock', target: 'uv.lock' },
+    ]);
+    assert.equal(runLine?.kind === 'RUN' && runLine.command, 'uv sync --locked');
+    assert.deepEqual(
+      runtime!.instructions.map((i) => i.kind),
+      ['COPY', 'USER', 'EXPOSE', 'CMD'],
+    );
+    const cmd = runtime!.instructions.at(-1);
+    assert.deepEqual(cmd?.kind === 'CMD' && cmd.exec, ['fastapi', 'run', '--port', '8000']);
+  });
+
+  it('sees that a trailing comment turns an exec-form CMD into shell form', () => {
+    const [stage] = parseDockerfile('FROM python:3.11\nCMD ["fastapi", "run"] # serve');
+    const cmd = stage!.instructions[0];
+    assert.equal(cmd?.kind === 'CMD' && cmd.exec, undefined);
+  });
+
+  it('refuses what it cannot reproduce, by line', () => {
+    assert.throws(() => parseDockerfile('FROM python:3.11\nARG X=1'), /Dockerfile:2: ARG is not reproduced/);
+    assert.throws(() => parseDockerfile('FROM python:3.11\nCOPY --chown=app a b'), /COPY --chown is not reproduced/);
+    assert.throws(() => parseDockerfile('RUN true'), /before the first FROM/);
+  });
+});
+
+describe('.dockerignore', () => {
+  const rules = readDockerignore(['# comment', '.git/', '**/__pycache__/', '**/*.py[cod]', '.env.*', 'tests/', '!tests/keep.py', '/Dockerfile'].join('\n'));
+
+  it('follows Docker: ** spans folders, a folder excludes its content, ! re-includes, the last match wins', () => {
+    assert.ok(isExcluded(rules, '.git/config'));
+    assert.ok(isExcluded(rules, 'app/__pycache__/main.cpython-311.pyc'));
+    assert.ok(isExcluded(rules, 'deep/er/x.pyc'));
+    assert.ok(isExcluded(rules, '.env.example'));
+    assert.ok(isExcluded(rules, 'tests/test_a.py'));
+    assert.ok(!isExcluded(rules, 'tests/keep.py'));
+    assert.ok(isExcluded(rules, 'Dockerfile'));
+    assert.ok(!isExcluded(rules, 'app/main.py'));
+    assert.ok(!isExcluded(rules, 'uv.lock'));
+    assert.ok(!isExcluded(rules, '.envrc'));
+  });
+
+  it('builds the context from what survives', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cff-e2e-ctx-'));
+    try {
+      mkdirSync(join(dir, 'project/app/__pycache__'), { recursive: true });
+      for (const path of ['app/main.py', 'app/__pycache__/x.pyc', 'uv.lock']) writeFileSync(join(dir, 'project', path), '');
+      writeFileSync(join(dir, 'project/.dockerignore'), 'uv.lock\n**/__pycache__/\n');
+      const copied = buildContext(join(dir, 'project'), join(dir, 'context'));
+      assert.deepEqual(copied.sort(), ['.dockerignore', 'app/main.py']);
+      assert.deepEqual(readdirSync(join(dir, 'context')).sort(), ['.dockerignore', 'app']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('findSecrets', () => {
+  const rules = (path: string, text: string) => findSecrets(path, text).map((finding) => finding.rule);
+
+  it('accepts the generated examples: a loopback database URL, its CI service password, references', () => {
+    assert.deepEqual(rules('.env.example', 'DATABASE_URL=postgresql://postgres:postgres@localhost:5432/app'), []);
+    const ci = ['        env:', '          POSTGRES_PASSWORD: postgres', '      TEST_DATABASE_URL: postgresql://postgres:postgres@localhost:5432/test'].join('\n');
+    assert.deepEqual(rules('ci.yml', ci), []);
+    assert.deepEqual(rules('deploy.yml', '          FLY_API_TOKEN: ${{ secrets.FLY_API_TOKEN }}'), []);
+    assert.deepEqual(rules('test_db.py', '("postgres://user:pw@db.flycast:5432/app", "mysql://u:secret@h/d")'), []);
+    assert.deepEqual(rules('settings.py', '    api_token: str | None = None'), []);
+    assert.deepEqual(rules('README.md', "fly secrets set DIRECT_DATABASE_URL='postgresql://...' --app x"), []);
+  });
+
+  it('flags real-looking credentials', () => {
+    assert.deepEqual(rules('.env.example', 'DATABASE_URL=postgres://app:Xk29vLq7TgBn4s@db.internal:5432/app'), ['password in a URL to db.internal']);
+    assert.deepEqual(rules('ci.yml', '  POSTGRES_PASSWORD: s3cr3t-Pa55word'), ['literal value for POSTGRES_PASSWORD']);
+    assert.deepEqual(rules('settings.py', 'SECRET_KEY = "k3J9x!aQ2mZ7pL0v"'), ['literal value for SECRET_KEY']);
+    assert.deepEqual(rules('deploy.yml', 'FLY_API_TOKEN: FlyV1 fm2_lJPECAAAAAAAAMn4xBBQk1AAAAAAAAAA'), ['Fly.io token']);
+    assert.deepEqual(rules('x.md', `token ghp_${'a'.repeat(36)}`), ['GitHub token']);
+    assert.deepEqual(rules('key.pem', '-----BEGIN OPENSSH PRIVATE KEY-----'), ['private key']);
+    assert.deepEqual(rules('a.env', 'AWS_KEY_ID=AKIAIOSFODNN7EXAMPLE'), ['AWS access key']);
+  });
+});
+
+describe('cleanStopProblem', () => {
+  it('takes exit 0, or the kill signal re-raised after a finished shutdown', () => {
+    assert.equal(cleanStopProblem(0, null, 'SIGTERM', ''), undefined);
+    assert.equal(cleanStopProblem(null, 'SIGTERM', 'SIGTERM', 'INFO:     Finished server process [1]'), undefined);
+    assert.match(cleanStopProblem(null, 'SIGTERM', 'SIGTERM', 'no shutdown logged') ?? '', /without finishing its shutdown/);
+    assert.match(cleanStopProblem(1, null, 'SIGTERM', 'Application shutdown complete.') ?? '', /exit 1/);
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * One variant's checks as node:test subtests, each recorded in the table.
+ * A check runs only when the tools it needs are here and the checks it
+ * builds on passed; otherwise its cell says why it did not run.
+ */
+import type { TestContext } from 'node:test';
+import { CHECKS, type Cell, type Check, type ResultTable } from './report.ts';
+import { CheckFailure } from './run.ts';
+import type { Toolbox } from './toolbox.ts';
+
+export type Need = 'uv' | 'python' | 'hadolint' | 'postgres';
+
+export interface StepOptions {
+  needs?: Need[];
+  after?: Check[];
+  /** true, or the reason the check means nothing for this variant. */
+  applies?: true | string;
+}
+
+/** What a missing tool means for a cell: skip, or a failure when the tier is required to run everything. */
+export function missingTool(box: Toolbox, need: Need, python: string): Cell | undefined {
+  if (need === 'python') {
+    if (box.pythons.has(python)) return undefined;
+    const reason = box.missing.get(`python${python}`) ?? `no CPython ${python}`;
+    // Only the Pythons a run requires must be here; another version's absence is a fact of the machine.
+    return box.requiredPythons.includes(python)
+      ? { status: 'FAIL', note: `${reason}, and this run requires it (E2E_PYTHONS, or the machine's Python under E2E_REQUIRED=1)` }
+      : { status: 'n/a', note: reason };
+  }
+  const reason = box.missing.get(need);
+  if (reason === undefined) return undefined;
+  return box.required ? { status: 'FAIL', note: `would skip, but E2E_REQUIRED=1: ${reason}` } : { status: 'skip', note: reason };
+}
+
+export class VariantSteps {
+  constructor(
+    private readonly box: Toolbox,
+    private readonly table: ResultTable,
+    private readonly variant: { id: string; python: string },
+    private readonly t: TestContext,
+  ) {}
+
+  log(line: string): void {
+    console.log(`[${this.variant.id}] ${line}`);
+  }
+
+  private gate(options: StepOptions): Cell | undefined {
+    if (options.applies !== undefined && options.applies !== true) return { status: 'n/a', note: options.applies };
+    for (const need of options.needs ?? []) {
+      const cell = missingTool(this.box, need, this.variant.python);
+      if (cell) return cell;
+    }
+    for (const check of options.after ?? []) {
+      const cell = this.table.get(this.variant.id, check);
+      if (cell?.status === 'skip' || cell?.status === 'n/a') return cell;
+      if (cell?.status !== 'pass') return { status: 'blocked', note: `${check} did not pass` };
+    }
+    return undefined;
+  }
+
+  /** The body returns a line for the log, or a cell of its own (a partial run counts as a skip). */
+  async step(check: Check, options: StepOptions, body: () => Promise<string | Cell>): Promise<void> {
+    const record = (cell: Cell) => this.table.set(this.variant.id, check, cell);
+    await this.t.test(check, async (st) => {
+      const gated = this.gate(options);
+      if (gated) {
+        record(gated);
+        this.log(`${check}: ${gated.status}${gated.note ? ` (${gated.note.split('\n')[0]})` : ''}`);
+        if (gated.status === 'FAIL') throw new CheckFailure(gated.note);
+        st.skip(`${gated.status}: ${gated.note ?? ''}`);
+        return;
+      }
+      const started = Date.now();
+      try {
+        const outcome = await body();
+        const cell: Cell = typeof outcome === 'string' ? { status: 'pass', note: outcome } : outcome;
+        if (cell.status === 'skip' && this.box.required) throw new CheckFailure(`would skip, but E2E_REQUIRED=1: ${cell.note}`);
+        if (cell.status === 'FAIL') throw new CheckFailure(cell.note ?? 'failed');
+        record(cell);
+        this.log(`${check}: ${cell.status} in ${((Date.now() - started) / 1000).toFixed(1)} s${cell.note ? ` - ${cell.note}` : ''}`);
+        if (cell.status !== 'pass') st.skip(`${cell.status}: ${cell.note ?? ''}`);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        record({ status: 'FAIL', note: message });
+        this.log(`${check}: FAIL\n${message}`);
+        throw error;
+      }
+    });
+  }
+
+  failed(): boolean {
+    return CHECKS.some((check) => this.table.get(this.variant.id, check)?.status === 'FAIL');
+  }
+}
