@@ -46,10 +46,12 @@ export class VariantRun {
   private image?: RuntimeImage;
   private appDb?: string;
 
+  /** `breakProject` edits the generated project before any other check sees it (the breakage suite). */
   constructor(
     private readonly v: Variant,
     private readonly box: Toolbox,
     private readonly steps: VariantSteps,
+    private readonly breakProject?: (dir: string) => void,
   ) {
     this.work = mkdtempSync(join(tmpdir(), `cff-e2e-${v.id}-`));
     // The image's USER must be able to walk into the reproduced image.
@@ -76,8 +78,13 @@ export class VariantRun {
     await this.developerChecks();
     await this.flyChecks();
     if (this.steps.failed()) return `kept for a look: ${this.work}`;
-    rmSync(this.work, { recursive: true, force: true });
+    this.remove();
     return 'done';
+  }
+
+  /** Deletes the generated project and everything made for it on disk. */
+  remove(): void {
+    rmSync(this.work, { recursive: true, force: true });
   }
 
   private async generatorChecks(): Promise<void> {
@@ -90,6 +97,7 @@ export class VariantRun {
       this.cliExit = result.code;
       // 4: the project was written and a follow-up step (uv lock) failed; the lock check judges that.
       if (result.code !== 0 && result.code !== 4) throw new CheckFailure(`the CLI exited ${result.code}: ${gist(result.output)}\nnode index.js ${args.join(' ')}\n${tail(result.output)}`);
+      this.breakProject?.(dir);
       this.fly = readFly(dir);
       this.stages = parseDockerfile(readFileSync(join(dir, 'Dockerfile'), 'utf8'));
       return `node index.js ${args.slice(1).join(' ')} (exit ${result.code})`;

@@ -32,13 +32,24 @@ export function missingTool(box: Toolbox, need: Need, python: string): Cell | un
   return box.required ? { status: 'FAIL', note: `would skip, but E2E_REQUIRED=1: ${reason}` } : { status: 'skip', note: reason };
 }
 
+/**
+ * Where a check's outcome goes: a node:test subtest (a failure fails the run),
+ * or, for the breakage suite, only the table, which then asserts on it.
+ */
+type Runner = TestContext | 'table-only';
+
 export class VariantSteps {
   constructor(
     private readonly box: Toolbox,
     private readonly table: ResultTable,
     private readonly variant: { id: string; python: string },
-    private readonly t: TestContext,
+    private readonly t: Runner,
   ) {}
+
+  private subtest(name: string, body: (skip: (message: string) => void) => Promise<void>): Promise<void> {
+    if (this.t === 'table-only') return body(() => undefined).catch(() => undefined);
+    return this.t.test(name, (st) => body((message) => st.skip(message)));
+  }
 
   log(line: string): void {
     console.log(`[${this.variant.id}] ${line}`);
@@ -61,13 +72,13 @@ export class VariantSteps {
   /** The body returns a line for the log, or a cell of its own (a partial run counts as a skip). */
   async step(check: Check, options: StepOptions, body: () => Promise<string | Cell>): Promise<void> {
     const record = (cell: Cell) => this.table.set(this.variant.id, check, cell);
-    await this.t.test(check, async (st) => {
+    await this.subtest(check, async (skip) => {
       const gated = this.gate(options);
       if (gated) {
         record(gated);
         this.log(`${check}: ${gated.status}${gated.note ? ` (${gated.note.split('\n')[0]})` : ''}`);
         if (gated.status === 'FAIL') throw new CheckFailure(gated.note);
-        st.skip(`${gated.status}: ${gated.note ?? ''}`);
+        skip(`${gated.status}: ${gated.note ?? ''}`);
         return;
       }
       const started = Date.now();
@@ -78,7 +89,7 @@ export class VariantSteps {
         if (cell.status === 'FAIL') throw new CheckFailure(cell.note ?? 'failed');
         record(cell);
         this.log(`${check}: ${cell.status} in ${((Date.now() - started) / 1000).toFixed(1)} s${cell.note ? ` - ${cell.note}` : ''}`);
-        if (cell.status !== 'pass') st.skip(`${cell.status}: ${cell.note ?? ''}`);
+        if (cell.status !== 'pass') skip(`${cell.status}: ${cell.note ?? ''}`);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         record({ status: 'FAIL', note: message });

@@ -19,7 +19,7 @@ export interface Variant {
   python: string;
 }
 
-function variant(postgres: Variant['postgres'], scaling: Scaling, regions: string[], python: string): Variant {
+export function variant(postgres: Variant['postgres'], scaling: Scaling, regions: string[], python: string): Variant {
   const id = `${postgres}-${scaling}-${regions.join('-')}-py${python.replace('.', '')}`;
   return { id, postgres, scaling, minMachines: scaling === 'warm' ? regions.length : 0, regions, python };
 }

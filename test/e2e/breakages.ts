@@ -1,0 +1,152 @@
+/**
+ * One deliberate mistake per check of the tier, made in a freshly generated
+ * project: each is a bug a scaffolder or a user could really ship. The
+ * breakage suite runs the tier on each broken project and requires the named
+ * check to fail for the stated reason, so no check can silently pass
+ * everything.
+ */
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Check } from './report.ts';
+
+export interface Breakage {
+  name: string;
+  /** The check that must catch it. */
+  check: Check;
+  /** What the mistake is, in the words of the note. */
+  mistake: string;
+  /** Postgres variants for database mistakes, the lighter none variant otherwise. */
+  postgres: 'none' | 'managed';
+  edit(dir: string): void;
+  /** The failing check's message must say this. */
+  says: RegExp;
+}
+
+/** Replaces `from` with `to` in a generated file, and fails loudly if the file no longer has `from`. */
+function replaceIn(dir: string, path: string, from: string, to: string): void {
+  const file = join(dir, path);
+  const text = readFileSync(file, 'utf8');
+  if (!text.includes(from)) throw new Error(`breakage out of date: ${path} has no ${JSON.stringify(from)}`);
+  writeFileSync(file, text.replace(from, to));
+}
+
+export const BREAKAGES: readonly Breakage[] = [
+  {
+    name: 'no-lockfile',
+    check: 'lock',
+    mistake: 'uv.lock is missing after generation',
+    postgres: 'none',
+    edit: (dir) => rmSync(join(dir, 'uv.lock')),
+    says: /uv lock .*failed/,
+  },
+  {
+    name: 'stale-lockfile',
+    check: 'sync',
+    mistake: 'a dependency added to pyproject.toml without `uv lock`',
+    postgres: 'none',
+    edit: (dir) => replaceIn(dir, 'pyproject.toml', 'dependencies = [\n', 'dependencies = [\n    "rich>=13",\n'),
+    says: /lockfile .*needs to be updated/i,
+  },
+  {
+    name: 'unused-import',
+    check: 'ruff',
+    mistake: 'an unused import in app/main.py',
+    postgres: 'none',
+    edit: (dir) => replaceIn(dir, 'app/main.py', 'from fastapi import FastAPI\n', 'import os\n\nfrom fastapi import FastAPI\n'),
+    says: /F401/,
+  },
+  {
+    name: 'unformatted',
+    check: 'format',
+    mistake: 'app/health.py not formatted by ruff',
+    postgres: 'none',
+    edit: (dir) => replaceIn(dir, 'app/health.py', 'return {"status": "ok"}', 'return {"status":"ok"}'),
+    says: /would be reformatted/,
+  },
+  {
+    name: 'wrong-liveness-body',
+    check: 'pytest',
+    mistake: 'the liveness route answers a body its test does not expect',
+    postgres: 'none',
+    edit: (dir) => replaceIn(dir, 'app/health.py', 'return {"status": "ok"}', 'return {"status": "up"}'),
+    says: /\d+ failed/,
+  },
+  {
+    name: 'unpinned-apt',
+    check: 'hadolint',
+    mistake: 'an unpinned apt-get install in the runtime stage',
+    postgres: 'none',
+    edit: (dir) => replaceIn(dir, 'Dockerfile', '\nWORKDIR /app\nCOPY --from=builder', '\nRUN apt-get update && apt-get install -y curl\nWORKDIR /app\nCOPY --from=builder'),
+    says: /DL3008|DL3015|DL3009/,
+  },
+  {
+    name: 'port-in-one-file',
+    check: 'consistency',
+    mistake: "fly.toml's internal_port changed to 8080, the Dockerfile left on 8000",
+    postgres: 'none',
+    edit: (dir) => replaceIn(dir, 'fly.toml', 'internal_port = 8000', 'internal_port = 8080'),
+    says: /internal_port = 8080/,
+  },
+  {
+    name: 'committed-credential',
+    check: 'secrets',
+    mistake: 'a real-looking DATABASE_URL with a password in .env.example',
+    postgres: 'none',
+    edit: (dir) => appendFileSync(join(dir, '.env.example'), 'DATABASE_URL=postgres://app:Xk29vLq7TgBn4s@db.internal:5432/app\n'),
+    says: /password in a URL/,
+  },
+  {
+    name: 'lockfile-not-in-context',
+    check: 'image',
+    mistake: '.dockerignore drops uv.lock from the build context',
+    postgres: 'none',
+    edit: (dir) => appendFileSync(join(dir, '.dockerignore'), 'uv.lock\n'),
+    says: /uv\.lock/,
+  },
+  {
+    name: 'alembic-ini-not-copied',
+    check: 'migrate',
+    mistake: "the runtime stage does not COPY alembic.ini, which the release command needs",
+    postgres: 'managed',
+    edit: (dir) => replaceIn(dir, 'Dockerfile', 'COPY alembic.ini /app/alembic.ini\n', ''),
+    says: /alembic/i,
+  },
+  {
+    name: 'model-without-migration',
+    check: 'migrate',
+    mistake: 'a column added to the model with no migration for it',
+    postgres: 'managed',
+    edit: (dir) =>
+      replaceIn(
+        dir,
+        'app/models.py',
+        '    name: Mapped[str] = mapped_column(String(200))\n',
+        '    name: Mapped[str] = mapped_column(String(200))\n    note: Mapped[str | None] = mapped_column(String(200))\n',
+      ),
+    says: /alembic check|drift|New upgrade operations/i,
+  },
+  {
+    name: 'loopback-bind',
+    check: 'serve',
+    mistake: "the CMD binds 127.0.0.1, which Fly's proxy cannot reach",
+    postgres: 'none',
+    edit: (dir) => replaceIn(dir, 'Dockerfile', '"--port", "8000"]', '"--host", "127.0.0.1", "--port", "8000"]'),
+    says: /loopback/,
+  },
+  {
+    name: 'readiness-always-ok',
+    check: 'readyz',
+    mistake: 'the readiness route answers 200 with the database down',
+    postgres: 'managed',
+    edit: (dir) => replaceIn(dir, 'app/health.py', 'status_code=503', 'status_code=200'),
+    says: /503/,
+  },
+  {
+    name: 'delete-not-committed',
+    check: 'crud',
+    mistake: 'DELETE /items/{id} answers 204 but never commits',
+    postgres: 'managed',
+    edit: (dir) => replaceIn(dir, 'app/items.py', '    await session.delete(item)\n    await session.commit()\n', '    await session.delete(item)\n'),
+    says: /404/,
+  },
+];
