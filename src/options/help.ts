@@ -55,6 +55,7 @@ export function helpText(version: string): string {
     'In a terminal, each question without a flag is asked; Ctrl-C stops and',
     'leaves the directory as it was. Without a terminal (CI, scripts) nothing',
     'is asked: give every question a flag, or --yes to take the defaults.',
+    '',
     'Examples:',
     '  npm create fly-fastapi@latest my-api -- --yes',
     '  npx create-fly-fastapi my-api --postgres managed --scaling warm \\',
