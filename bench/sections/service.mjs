@@ -1,6 +1,6 @@
 // 5. The generated service against the tutorial-style baseline in bench/reference:
 // cold start to the first 200 on /healthz, and requests/s on /healthz and /items.
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -27,6 +27,17 @@ function installReference(tmp, env) {
   return dir;
 }
 
+/** The generated Dockerfile's exec-form CMD, with its port swapped for the bench's. */
+function dockerCmd(projectDir, port) {
+  const line = readFileSync(join(projectDir, 'Dockerfile'), 'utf8').split('\n').filter((text) => text.startsWith('CMD [')).at(-1);
+  if (!line) throw new Error(`no exec-form CMD in ${projectDir}/Dockerfile`);
+  const argv = JSON.parse(line.slice(4));
+  const at = argv.indexOf('--port');
+  if (at < 0) throw new Error(`the Dockerfile's CMD names no --port: ${line}`);
+  argv[at + 1] = String(port);
+  return argv;
+}
+
 function appsUnderTest(oursDir, referenceDir, ports) {
   // A clean environment: only the database URL differs from the bench's own.
   const env = { ...process.env, DATABASE_URL: pg.databaseUrl() };
@@ -42,8 +53,11 @@ function appsUnderTest(oursDir, referenceDir, ports) {
     ours: {
       key: 'ours',
       port: ports.ours,
-      // The generated Dockerfile's CMD.
-      start: (log) => startServer(join(oursDir, '.venv', 'bin', 'fastapi'), ['run', '--port', String(ports.ours)], { cwd: oursDir, env, logFile: log }),
+      // The generated Dockerfile's CMD, run from the project's runtime venv.
+      start: (log) => {
+        const [command, ...args] = dockerCmd(oursDir, ports.ours);
+        return startServer(join(oursDir, '.venv', 'bin', command), args, { cwd: oursDir, env, logFile: log });
+      },
     },
     reference: { key: 'reference', port: ports.reference, start: reference({}) },
     // One pooled connection per worker thread: the baseline without its stall (see bench/reference/README.md).
@@ -195,7 +209,7 @@ export async function measureService(ctx) {
         anchor: median(cold.reference),
         goal: target.ratioAtMost(1.0),
         samples: cold,
-        note: 'ours: `fastapi run` (the Dockerfile CMD), engine made in the lifespan; baseline: `uvicorn app.main:app`, create_all at import',
+        note: 'ours: the Dockerfile CMD (uvicorn), engine made in the lifespan; baseline: `uvicorn app.main:app`, create_all at import',
       }),
       rpsRow('5b', 'health', 'reference', baseline, target.none, setup),
       rpsRow('5c', 'list', 'reference', baseline, target.ratioAtLeast(1.2),

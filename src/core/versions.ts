@@ -5,15 +5,14 @@
 export const UV_VERSION = '0.13.9';
 /** Debian release of the python:X.Y-slim-<release> base image. */
 export const DEBIAN_RELEASE = 'trixie';
-/** The port `fastapi run` listens on; fly.toml and the Dockerfile use this one value. */
+/** The port the Dockerfile's CMD listens on; fly.toml and the Dockerfile use this one value. */
 export const APP_PORT = 8000;
 
-export const BASE_DEPENDENCIES = [
-  'fastapi>=0.165',
-  'fastapi-cli>=0.0.34',
-  'uvicorn[standard]>=0.54',
-  'pydantic-settings>=2.16',
-];
-export const BASE_DEV_DEPENDENCIES = ['pytest>=9.2', 'ruff>=0.17', 'httpx2>=2.16'];
+export const BASE_DEPENDENCIES = ['fastapi>=0.165', 'uvicorn[standard]>=0.54', 'pydantic-settings>=2.16'];
+/**
+ * fastapi-cli gives `fastapi dev` for local work. The image runs uvicorn itself:
+ * fastapi-cli's own imports (typer, rich) would add to every cold start.
+ */
+export const BASE_DEV_DEPENDENCIES = ['pytest>=9.2', 'ruff>=0.17', 'httpx2>=2.16', 'fastapi-cli>=0.0.34'];
 
 export const POSTGRES_DEPENDENCIES = ['sqlalchemy[asyncio]>=2.1', 'psycopg[binary]>=3.3', 'alembic>=1.20'];

@@ -130,7 +130,7 @@ export const BREAKAGES: readonly Breakage[] = [
     check: 'serve',
     mistake: "the CMD binds 127.0.0.1, which Fly's proxy cannot reach",
     postgres: 'none',
-    edit: (dir) => replaceIn(dir, 'Dockerfile', '"--port", "8000"]', '"--host", "127.0.0.1", "--port", "8000"]'),
+    edit: (dir) => replaceIn(dir, 'Dockerfile', '"--host", "0.0.0.0"', '"--host", "127.0.0.1"'),
     says: /loopback/,
   },
   {

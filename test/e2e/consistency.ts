@@ -11,13 +11,14 @@ import type { FlyToml } from './fly.ts';
 import { CheckFailure } from './run.ts';
 import { MPG_REGIONS, type Expected, type Variant } from './variants.ts';
 
-/** `fastapi run` listens on 8000 unless told otherwise (fastapi-cli's default). */
-const FASTAPI_DEFAULT_PORT = 8000;
+/** `fastapi run` and uvicorn both listen on 8000 unless told otherwise. */
+const DEFAULT_PORT = 8000;
+const SERVERS = ['fastapi', 'uvicorn'];
 
 function cmdPort(argv: readonly string[]): number | undefined {
   const flag = argv.findIndex((arg) => arg === '--port' || arg.startsWith('--port='));
   if (flag >= 0) return Number(argv[flag]!.includes('=') ? argv[flag]!.split('=')[1] : argv[flag + 1]);
-  return argv[0] === 'fastapi' ? FASTAPI_DEFAULT_PORT : undefined;
+  return SERVERS.includes(argv[0] ?? '') ? DEFAULT_PORT : undefined;
 }
 
 function read(dir: string, path: string): string | undefined {
@@ -34,6 +35,8 @@ function checkPorts(fly: FlyToml, stages: Stage[], problems: string[]): void {
   if (cmdPort(argv) !== port) problems.push(`Dockerfile CMD ${JSON.stringify(argv)} listens on ${cmdPort(argv) ?? 'no port it names'}, fly.toml internal_port = ${port}`);
   const host = argv[argv.indexOf('--host') + 1];
   if (argv.includes('--host') && host !== '0.0.0.0' && host !== '::') problems.push(`Dockerfile CMD binds ${host}: Fly's proxy reaches only 0.0.0.0`);
+  // uvicorn's own default is 127.0.0.1 (fastapi run's is 0.0.0.0).
+  if (argv[0] === 'uvicorn' && !argv.includes('--host')) problems.push("Dockerfile CMD runs uvicorn without --host: it binds 127.0.0.1, which Fly's proxy cannot reach");
   for (const [name, check] of Object.entries(fly.checks ?? {})) {
     if (check.port !== port) problems.push(`fly.toml [checks.${name}] port = ${check.port}, internal_port = ${port}`);
   }

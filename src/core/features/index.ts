@@ -20,8 +20,8 @@ export const base: Feature = {
   applies: () => true,
   dependencies: BASE_DEPENDENCIES,
   devDependencies: BASE_DEV_DEPENDENCIES,
-  // pyproject.toml holds [tool.fastapi], which `fastapi run` reads.
-  runtimeFiles: ['pyproject.toml', 'app'],
+  // The CMD names the app itself, so pyproject.toml stays in the builder stage.
+  runtimeFiles: ['app'],
 };
 
 export const postgres: Feature = {
