@@ -24,8 +24,9 @@ export { launchArgs, unmanagedPostgresArgs, extraRegionArgs } from './core/flyCo
 export { launchApp, describeLaunch, type LaunchMessage, type LaunchResult, type LaunchSettings } from './steps/launch.ts';
 export { loadTemplates, TEMPLATES_DIR } from './templates.ts';
 
-declare const __VERSION__: string | undefined;
-export const VERSION: string = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
+import { VERSION } from './version.ts';
+
+export { VERSION };
 
 export type Step = 'write' | 'lock' | 'git' | 'move';
 export type Progress = (step: Step, state: 'start' | 'done' | 'failed', result?: StepResult & { committed?: boolean }) => void;

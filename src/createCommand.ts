@@ -1,6 +1,7 @@
 /**
- * The command line: parse flags, ask what is missing, write the project, run
- * the follow-up steps. Every decision lives in the API; this file only talks.
+ * A create run of the command line, once its flags are parsed (src/cli.ts):
+ * ask what is missing, write the project, run the follow-up steps. Every
+ * decision lives in the API; this file only talks.
  */
 import * as p from '@clack/prompts';
 import { constants } from 'node:os';
@@ -12,7 +13,6 @@ import {
   createProject,
   loadTemplates,
   nextSteps,
-  parseArgs,
   planProject,
   rerunCommand,
   resolveOptions,
@@ -21,16 +21,13 @@ import {
   type ProjectOptions,
 } from './api.ts';
 import { abortAll } from './cleanup.ts';
-import { helpText } from './options/help.ts';
 import { describeLaunch, launchApp, type LaunchResult } from './steps/launch.ts';
 import { inspectTarget } from './steps/target.ts';
 import { findOnPath, isInsideGitRepo } from './steps/tools.ts';
 import { say, showNextSteps } from './ui/finish.ts';
 import { clackAsker, confirmSummary, summary } from './ui/prompts.ts';
 import { interruptActiveTask, startTask, type Task } from './ui/task.ts';
-import { applyColourPreference } from './ui/terminal.ts';
-
-applyColourPreference();
+import type { ParsedArgs } from './options/args.ts';
 
 /** Questions and live progress (a terminal), or plain lines (CI, pipes). Set once flags are read. */
 let live = false;
@@ -101,16 +98,7 @@ function printDryRun(options: ProjectOptions, files: { path: string; content: st
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-async function main(argv: string[]): Promise<number> {
-  const { given, run } = parseArgs(argv);
-  if (run.help) {
-    process.stdout.write(`${helpText(VERSION)}\n`);
-    return EXIT.ok;
-  }
-  if (run.version) {
-    process.stdout.write(`${VERSION}\n`);
-    return EXIT.ok;
-  }
+async function main({ given, run }: ParsedArgs): Promise<number> {
   const interactive = isInteractive(run.interactive);
   if (run.interactive && !(process.stdin.isTTY && process.stdout.isTTY)) {
     throw Object.assign(new Error('--interactive needs a terminal on stdin and stdout'), { exitCode: EXIT.usage });
@@ -196,6 +184,7 @@ function onSignal(signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP'): void {
   announceCancel();
   process.exit(signal === 'SIGINT' ? EXIT.cancelled : 128 + constants.signals[signal]);
 }
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => onSignal(signal));
-
-main(process.argv.slice(2)).then((code) => process.exit(code), fail);
+export function runCreate(parsed: ParsedArgs): void {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => onSignal(signal));
+  main(parsed).then((code) => process.exit(code), fail);
+}
