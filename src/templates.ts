@@ -1,20 +1,55 @@
-/** Reads the template folders shipped in the package into memory, for the pure core. */
+/** The template folders shipped in the package, ready for the pure core. */
 import { readFile, readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TemplateFiles } from './core/plan.ts';
+import { COMPILE_OPTIONS, HELPERS, type Template } from './core/render.ts';
+import { EMBEDDED_TEMPLATES } from './embeddedTemplates.ts';
 
 /** templates/ beside dist/ in the package, and beside src/ when run from source. */
 export const TEMPLATES_DIR = fileURLToPath(new URL('../templates', import.meta.url));
 
-export async function loadTemplates(dir: string = TEMPLATES_DIR): Promise<TemplateFiles> {
+async function readFolder(dir: string): Promise<Map<string, string>> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const files = entries.filter((entry) => entry.isFile());
   const pairs = await Promise.all(
-    files.map(async (entry) => {
-      const full = join(entry.parentPath, entry.name);
-      return [relative(dir, full).split(sep).join('/'), await readFile(full, 'utf8')] as const;
-    }),
+    entries
+      .filter((entry) => entry.isFile())
+      .map(async (entry) => {
+        const full = join(entry.parentPath, entry.name);
+        return [relative(dir, full).split(sep).join('/'), await readFile(full, 'utf8')] as const;
+      }),
   );
-  return new Map(pairs.sort(([a], [b]) => a.localeCompare(b)));
+  return new Map(pairs);
+}
+
+/** Render errors name the template they come from. */
+function named(key: string, template: Template): Template {
+  if (typeof template === 'string') return template;
+  return (context) => {
+    try {
+      return template(context);
+    } catch (error) {
+      throw new Error(`template ${key}: ${(error as Error).message}`);
+    }
+  };
+}
+
+/**
+ * Every template, keyed "<feature>/<path>": files as text, `.hbs` files
+ * compiled. Without `dir`, the bundle's own precompiled copy when there is
+ * one; otherwise the folder is read and compiled with the full Handlebars.
+ */
+export async function loadTemplates(dir?: string): Promise<TemplateFiles> {
+  let templates: ReadonlyMap<string, Template> | undefined = dir === undefined ? EMBEDDED_TEMPLATES : undefined;
+  if (!templates) {
+    const sources = await readFolder(dir ?? TEMPLATES_DIR);
+    const { default: Handlebars } = await import('handlebars');
+    const handlebars = Handlebars.create();
+    handlebars.registerHelper(HELPERS);
+    templates = new Map(
+      [...sources].map(([key, text]) => [key, key.endsWith('.hbs') ? handlebars.compile(text, COMPILE_OPTIONS) : text] as const),
+    );
+  }
+  const keys = [...templates.keys()].sort((a, b) => a.localeCompare(b));
+  return new Map(keys.map((key) => [key, named(key, templates.get(key)!)]));
 }

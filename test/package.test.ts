@@ -37,3 +37,24 @@ describe('the published package', () => {
     }
   });
 });
+
+describe('the bundle', () => {
+  it('renders from its precompiled templates exactly what the sources render from templates/', async () => {
+    const bundle = (await import(`${root}dist/api.js`)) as typeof import('../src/api.ts');
+    const source = await import('../src/api.ts');
+    const [embedded, fromDisk] = await Promise.all([bundle.loadTemplates(), source.loadTemplates()]);
+    assert.deepEqual([...embedded.keys()], [...fromDisk.keys()], 'the same template files');
+    const env = { hasGit: true, hasUv: true, insideGitRepo: false };
+    const variants: Partial<import('../src/api.ts').ProjectOptions>[] = [
+      { directory: 'a', postgres: 'none', scaling: 'always-on', regions: ['fra'], workflows: false },
+      { directory: 'b', postgres: 'managed', scaling: 'warm', minMachines: 2, regions: ['iad', 'lhr', 'syd'] },
+      { directory: 'c', postgres: 'unmanaged', scaling: 'stop', regions: ['jnb', 'ams'], python: '3.12' },
+      { directory: 'd', postgres: 'external', scaling: 'suspend', regions: ['sin'] },
+    ];
+    for (const given of variants) {
+      const options = await source.resolveOptions(given, { env, yes: true });
+      const settings = { generatorVersion: '1.2.3' };
+      assert.deepEqual(bundle.planProject(options, embedded, settings).files, source.planProject(options, fromDisk, settings).files, String(given.directory));
+    }
+  });
+});

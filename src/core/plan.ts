@@ -8,11 +8,11 @@ import { findRegion } from '../regions.ts';
 import { FEATURES, hasDatabase, replaysWrites, type Feature } from './features/index.ts';
 import { extraRegionArgs, formatCommand, launchArgs, unmanagedPostgresArgs, databaseName } from './flyCommands.ts';
 import { LIVENESS_PATH, READINESS_PATH, baseFlyConfig, renderFlyToml } from './flyToml.ts';
-import { renderTemplate } from './render.ts';
+import type { Template } from './render.ts';
 import { APP_PORT, DEBIAN_RELEASE, UV_VERSION } from './versions.ts';
 
-/** Template sources keyed by "<feature>/<path>", e.g. "base/app/main.py.hbs". */
-export type TemplateFiles = ReadonlyMap<string, string>;
+/** Templates keyed by "<feature>/<path>", e.g. "base/app/main.py.hbs" (see loadTemplates). */
+export type TemplateFiles = ReadonlyMap<string, Template>;
 
 export interface PlannedFile {
   /** POSIX path relative to the project root. */
@@ -93,11 +93,10 @@ export function planProject(options: ProjectOptions, templates: TemplateFiles, s
 
   for (const feature of features) {
     const prefix = `${feature.id}/`;
-    for (const [key, source] of templates) {
+    for (const [key, template] of templates) {
       if (!key.startsWith(prefix)) continue;
-      const templatePath = key.slice(prefix.length);
-      const content = templatePath.endsWith('.hbs') ? renderTemplate(source, context, key) : source;
-      files.set(outputPath(templatePath), content);
+      const content = typeof template === 'string' ? template : template(context);
+      files.set(outputPath(key.slice(prefix.length)), content);
     }
   }
 

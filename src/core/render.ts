@@ -1,7 +1,13 @@
-/** Handlebars set up for source code: no HTML escaping, unknown variables are errors. */
-import Handlebars from 'handlebars';
+/**
+ * What a template is to the pure core, and the Handlebars settings every .hbs
+ * file is compiled with (in src/templates.ts, or ahead of time by the build).
+ */
 
-const handlebars = Handlebars.create();
+/** Text written as it is, or a compiled .hbs template that renders it from the context. */
+export type Template = string | ((context: object) => string);
+
+/** Source code, not HTML: nothing is escaped; a variable the context lacks is an error. */
+export const COMPILE_OPTIONS = { noEscape: true, strict: true } as const;
 
 /** A TOML basic string. JSON's escapes are a subset of TOML's. */
 export function tomlString(value: unknown): string {
@@ -13,14 +19,8 @@ export function pythonString(value: unknown): string {
   return JSON.stringify(String(value));
 }
 
-handlebars.registerHelper('toml', tomlString);
-handlebars.registerHelper('py', pythonString);
-handlebars.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-
-export function renderTemplate(source: string, context: object, name: string): string {
-  try {
-    return handlebars.compile(source, { noEscape: true, strict: true })(context);
-  } catch (error) {
-    throw new Error(`template ${name}: ${(error as Error).message}`);
-  }
-}
+export const HELPERS = {
+  toml: tomlString,
+  py: pythonString,
+  eq: (a: unknown, b: unknown) => a === b,
+};

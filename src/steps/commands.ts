@@ -1,4 +1,7 @@
-import { execa } from 'execa';
+/**
+ * uv lock and git init. execa is imported when a tool runs, not before: a run
+ * without post-steps never pays for loading it.
+ */
 
 export interface StepResult {
   ok: boolean;
@@ -16,6 +19,7 @@ export const UV_LOCK_COMMAND = 'uv lock';
 
 /** uv.lock pins every dependency; the Docker build's `uv sync --locked` requires it. */
 export async function runUvLock(dir: string, onLine?: (line: string) => void): Promise<StepResult> {
+  const { execa } = await import('execa');
   const child = execa('uv', ['lock'], { cwd: dir, all: true, reject: false, env: { NO_COLOR: '1' } });
   // Output comes in chunks that may end mid-line: hold the unfinished line until its end arrives.
   let partial = '';
@@ -44,6 +48,7 @@ function withHint(output: string): string {
 }
 
 export async function runGitInit(dir: string, version: string): Promise<StepResult & { committed: boolean }> {
+  const { execa } = await import('execa');
   const git = (...args: string[]) => execa('git', args, { cwd: dir, all: true, reject: false });
   for (const args of [['init', '--quiet', '--initial-branch=main'], ['add', '--all']]) {
     const result = await git(...args);

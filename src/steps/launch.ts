@@ -6,7 +6,6 @@
  * may rename the app). No terminal UI here: output goes to a callback and the
  * result is data, so the CLI decides how it looks and tests read it directly.
  */
-import { execa } from 'execa';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parse } from 'smol-toml';
@@ -108,6 +107,8 @@ interface Run {
 
 async function runFly(binary: string, args: Argv, settings: LaunchSettings, stream: boolean): Promise<Run> {
   // No stdin: flyctl then never waits on a prompt; every answer is in the arguments.
+  // Loaded here, as in commands.ts: only a run that calls flyctl needs it.
+  const { execa } = await import('execa');
   const child = execa(binary, args, { cwd: settings.dir, env: settings.env, stdin: 'ignore', all: true, reject: false, buffer: false });
   const lines: string[] = [];
   for await (const raw of child.iterable({ from: 'all' })) {
