@@ -209,7 +209,7 @@ export async function measureService(ctx) {
         anchor: median(cold.reference),
         goal: target.ratioAtMost(1.0),
         samples: cold,
-        note: 'ours: the Dockerfile CMD (uvicorn), engine made in the lifespan; baseline: `uvicorn app.main:app`, create_all at import',
+        note: 'ours: the Dockerfile CMD (uvicorn with uvloop and httptools, from uvicorn[standard]), engine made in the lifespan; baseline: plain `uvicorn app.main:app` on asyncio and h11, create_all at import',
       }),
       rpsRow('5b', 'health', 'reference', baseline, target.none, setup),
       rpsRow('5c', 'list', 'reference', baseline, target.ratioAtLeast(1.2),
