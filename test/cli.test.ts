@@ -42,7 +42,7 @@ describe('the built CLI, without a terminal', () => {
     ['an invalid value', ['x', '--yes', '--scaling', 'sometimes'], /--scaling: 'sometimes' is not one of suspend, stop, warm, always-on$/],
     ['a retired region', ['x', '--yes', '--regions', 'sea'], /--regions: region 'sea' was retired by Fly.io; use 'sjc' instead$/],
     ['a conflict', ['x', '--yes', '--min-machines', '2'], /--min-machines applies only with --scaling warm$/],
-    ['missing answers', ['x', '--postgres', 'none'], /missing --scaling, --regions, --launch \(no terminal to ask in\)/],
+    ['missing answers', ['x', '--postgres', 'none'], /missing --scaling, --regions, --workflows, --launch \(no terminal to ask in\)/],
     ['--interactive without a terminal', ['x', '--interactive'], /--interactive needs a terminal/],
   ];
   for (const [what, args, pattern] of usage) {
@@ -59,7 +59,7 @@ describe('the built CLI, without a terminal', () => {
     const cwd = tempDir();
     const run = runCli(['x'], { cwd, env: { CI: 'true' } });
     assert.equal(run.status, 2);
-    assertOneLineError(run.stderr, /missing --postgres, --scaling, --regions, --launch/);
+    assertOneLineError(run.stderr, /missing --postgres, --scaling, --regions, --workflows, --launch/);
   });
 
   it('exits 3 on a non-empty directory without --force and touches nothing', () => {

@@ -92,6 +92,12 @@ const PROMPTS: Prompt[] = [
     answer: (t) => t.keys('Space', 'Enter'),
   },
   {
+    name: 'workflows',
+    question: 'Add GitHub Actions?',
+    shows: ['main deploys once you add a FLY_API_TOKEN secret'],
+    answer: (t) => t.keys('Right', 'Enter'),
+  },
+  {
     name: 'launch',
     question: 'Create the Fly app now',
     shows: ['The database is created too, and billed from then on.'],
@@ -240,9 +246,9 @@ describe('in a terminal', IN_TMUX, () => {
       terminal.keys('Space');
       saveScreen('happy-3-extra-regions', await terminal.waitFor('◼ ams'));
       terminal.keys('Enter');
-      await answer(terminal, 6, 7);
-      saveScreen('happy-4-summary', await reach(terminal, PROMPTS[7]!));
-      PROMPTS[7]!.answer(terminal);
+      await answer(terminal, 6, 8);
+      saveScreen('happy-4-summary', await reach(terminal, PROMPTS[8]!));
+      PROMPTS[8]!.answer(terminal);
       assert.equal(await terminal.exitCode(), 0);
       const screen = terminal.screen();
       saveScreen('happy-5-end', screen);
@@ -260,7 +266,7 @@ describe('in a terminal', IN_TMUX, () => {
         .join(' ');
       assert.equal(
         rerun,
-        'npm create fly-fastapi@latest svc -- --name svc --postgres unmanaged --scaling warm --min-machines 2 --regions jnb,ams --python 3.14 --no-launch --no-git --no-lock',
+        'npm create fly-fastapi@latest svc -- --name svc --postgres unmanaged --scaling warm --min-machines 2 --regions jnb,ams --python 3.14 --no-workflows --no-launch --no-git --no-lock',
       );
 
       const project = join(cwd, 'svc');
@@ -271,6 +277,7 @@ describe('in a terminal', IN_TMUX, () => {
       assert.equal(fly.http_service.min_machines_running, 2);
       assert.equal(fly.deploy.release_command, 'alembic upgrade head');
       for (const path of ['app/replay.py', 'app/db.py', 'migrations/env.py', '.env.example']) assert.ok(existsSync(join(project, path)), path);
+      assert.ok(!existsSync(join(project, '.github')), 'no workflows after answering no');
       assert.ok(!existsSync(join(project, 'uv.lock')) && !existsSync(join(project, '.git')));
       assert.deepEqual(entries(cwd), ['svc']);
     } finally {
@@ -282,7 +289,7 @@ describe('in a terminal', IN_TMUX, () => {
     const cwd = tempDir();
     const terminal = Terminal.start({ cwd, args: ['svc', ...FAST] });
     try {
-      const defaults = ['Does the service need Postgres?', 'What should happen', 'Primary region', 'Extra regions?', 'Create the Fly app now'];
+      const defaults = ['Does the service need Postgres?', 'What should happen', 'Primary region', 'Extra regions?', 'Add GitHub Actions?', 'Create the Fly app now'];
       for (const question of defaults) {
         const screen = await terminal.waitFor(question);
         if (question === 'Primary region') {
@@ -396,8 +403,10 @@ describe('in a terminal', IN_TMUX, () => {
       const extras = await terminal.waitFor('[+] ams');
       assert.match(flat(extras), /space picks, enter goes on/);
       terminal.keys('Enter');
-      await terminal.waitFor('Create the Fly app now');
-      terminal.keys('Enter');
+      for (const question of ['Add GitHub Actions?', 'Create the Fly app now']) {
+        await terminal.waitFor(question);
+        terminal.keys('Enter');
+      }
       await terminal.waitFor('Create it?');
       terminal.keys('Down', 'Down', 'Enter');
       assert.equal(await terminal.exitCode(), 130);

@@ -108,13 +108,13 @@ describe('resolveOptions', () => {
   it('names every missing question flag in one line without --yes', async () => {
     await assert.rejects(
       resolveOptions(given('my-api', '--postgres', 'none'), { env }),
-      usageError(/^missing --scaling, --regions, --launch \(no terminal to ask in\): give them, or --yes/),
+      usageError(/^missing --scaling, --regions, --workflows, --launch \(no terminal to ask in\): give them, or --yes/),
     );
     await assert.rejects(resolveOptions({}, { env }), usageError(/^missing \[directory\], --postgres/));
   });
 
   it('needs no --yes when every question has a flag', async () => {
-    const options = await resolveOptions(given('a', '--postgres', 'none', '--scaling', 'stop', '--regions', 'ams', '--no-launch'), { env });
+    const options = await resolveOptions(given('a', '--postgres', 'none', '--scaling', 'stop', '--regions', 'ams', '--no-workflows', '--no-launch'), { env });
     assert.equal(options.scaling, 'stop');
   });
 
@@ -152,7 +152,7 @@ describe('resolveOptions', () => {
       ask,
       previous: { directory: 'before', postgres: 'none', regions: ['fra'] },
     });
-    assert.deepEqual(asked, ['directory="before"', 'postgres="none"', 'regions=["fra"]', 'launch=false']);
+    assert.deepEqual(asked, ['directory="before"', 'postgres="none"', 'regions=["fra"]', 'workflows=true', 'launch=false']);
     assert.equal(options.name, 'before');
   });
 

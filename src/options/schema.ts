@@ -279,6 +279,7 @@ export const OPTIONS: readonly OptionDef[] = [
     boolean: true,
     summary: 'GitHub Actions: CI on every push, deploy from main',
     defaultText: 'yes',
+    question: 'Add GitHub Actions? CI runs the tests on every push; main deploys once you add a FLY_API_TOKEN secret.',
     defaultValue: () => true,
   } satisfies OptionDef<'workflows'>,
   {

@@ -98,8 +98,8 @@ export function clackAsker({ force }: AskerSettings): Asker {
   return async (def, suggested, resolved) => {
     const key = def.key as keyof ProjectOptions;
     if (key === 'regions') return (await askRegions(resolved, suggested as string[])) as never;
-    if (key === 'launch') {
-      const billed = resolved.postgres === 'managed' || resolved.postgres === 'unmanaged';
+    if (def.boolean) {
+      const billed = key === 'launch' && (resolved.postgres === 'managed' || resolved.postgres === 'unmanaged');
       const message = billed ? `${def.question!} The database is created too, and billed from then on.` : def.question!;
       return answered(await p.confirm({ message, initialValue: suggested as boolean })) as never;
     }
@@ -156,6 +156,7 @@ export function summary(options: ProjectOptions): string {
     `Scaling     ${scalingText(options)}`,
     `Regions     ${[`${primary} (primary)`, ...extras].join(', ')}`,
     `Machines    ${options.vmSize}, ${options.vmMemory}, Python ${options.python}`,
+    `Workflows   ${options.workflows ? 'GitHub Actions: CI, deploy from main' : 'none'}`,
     `Then        ${afterwards(options)}`,
   ].join('\n');
 }

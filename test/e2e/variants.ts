@@ -59,6 +59,7 @@ export function cliArgs(v: Variant, directory: string): string[] {
     v.regions.join(','),
     '--python',
     v.python,
+    '--workflows',
     '--no-launch',
     '--no-git',
   ];
