@@ -33,6 +33,11 @@ import type { ParsedArgs } from './options/args.ts';
 let live = false;
 /** Where the project is, once it has been moved into place: from then on a cancel leaves it there. */
 let written: string | undefined;
+/**
+ * flyctl is running: a cancel keeps the project, because the app it describes
+ * may already exist on Fly.io, and says how to find out.
+ */
+let launching = false;
 
 function isInteractive(flag: boolean | undefined): boolean {
   if (flag !== undefined) return flag;
@@ -48,7 +53,9 @@ function detectEnvironment(directory: string | undefined): Environment {
 }
 
 function cancelledText(): string {
-  return written === undefined ? 'Cancelled: nothing was written.' : `Cancelled: the project is in ${written}; the rest did not run.`;
+  if (written === undefined) return 'Cancelled: nothing was written.';
+  if (launching) return `Cancelled during fly launch: ${displayPath(written)} is kept; see \`fly apps list\`.`;
+  return `Cancelled: the project is in ${displayPath(written)}; the rest did not run.`;
 }
 
 /** One line, after the cancelled prompt or step. */
@@ -154,7 +161,9 @@ async function main({ given, run }: ParsedArgs): Promise<number> {
     if (!interactive) p.log.step(title);
     const log = interactive ? p.taskLog({ title }) : undefined;
     const show = (line: string) => (log ? log.message(line) : process.stdout.write(`│  ${line}\n`));
+    launching = true;
     launch = await launchApp(options, { dir: result.dir, onCommand: (command) => show(`$ ${command}`), onOutput: show });
+    launching = false;
     if (launch.ok) log?.success('Fly app created');
     else log?.error('The Fly app is not complete');
     for (const message of describeLaunch(launch, options)) p.log[message.level](message.text);

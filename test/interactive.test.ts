@@ -494,6 +494,26 @@ describe('Ctrl-C during a long step: exit 130, the target as it was, no staging 
     { name: 'git init', tool: 'git', args: ['svc', '--yes', '--no-lock', '--git'], before: undefined },
   ];
 
+  it('fly launch: the finished project stays, and the way to check for the app is given', async () => {
+    const cwd = tempDir();
+    const { bin, started } = slowTool('fly');
+    const terminal = Terminal.start({ cwd, args: ['svc', '--yes', '--no-lock', '--no-git', '--launch'], pathPrefix: bin });
+    try {
+      await waitForFile(started);
+      await terminal.waitFor('Creating the Fly app');
+      terminal.keys('C-c');
+      assert.equal(await terminal.exitCode(), 130);
+      const lines = terminal.screen().trimEnd().split('\n');
+      assert.match(lines.at(-1)!, /Cancelled during fly launch: \.\/svc is kept; see `fly apps list`\.$/);
+      assert.equal(lines.filter((line) => line.includes('Cancelled')).length, 1);
+      assert.deepEqual(entries(cwd), ['svc']);
+      assert.ok(existsSync(join(cwd, 'svc', 'fly.toml')), 'the project is complete');
+      saveScreen('cancel-during-fly-launch', terminal.screen());
+    } finally {
+      terminal.close();
+    }
+  });
+
   for (const { name, tool, args, before } of cases) {
     it(name, async () => {
       const cwd = tempDir();
