@@ -22,7 +22,7 @@ export { planProject, type PlannedFile, type ProjectPlan, type TemplateFiles } f
 export { nextSteps, type Outcome } from './core/nextSteps.ts';
 export { launchArgs, unmanagedPostgresArgs, extraRegionArgs } from './core/flyCommands.ts';
 export { launchApp, describeLaunch, type LaunchMessage, type LaunchResult, type LaunchSettings } from './steps/launch.ts';
-export { loadTemplates, TEMPLATES_DIR } from './templates.ts';
+export { loadTemplates } from './templates.ts';
 
 import { VERSION } from './version.ts';
 

@@ -6,8 +6,11 @@ import type { TemplateFiles } from './core/plan.ts';
 import { COMPILE_OPTIONS, HELPERS, type Template } from './core/render.ts';
 import { EMBEDDED_TEMPLATES } from './embeddedTemplates.ts';
 
-/** templates/ beside dist/ in the package, and beside src/ when run from source. */
-export const TEMPLATES_DIR = fileURLToPath(new URL('../templates', import.meta.url));
+/**
+ * templates/ beside src/ in a checkout. The published package does not ship
+ * the folder: its bundle carries every template, precompiled.
+ */
+const TEMPLATES_DIR = fileURLToPath(new URL('../templates', import.meta.url));
 
 async function readFolder(dir: string): Promise<Map<string, string>> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
@@ -36,8 +39,9 @@ function named(key: string, template: Template): Template {
 
 /**
  * Every template, keyed "<feature>/<path>": files as text, `.hbs` files
- * compiled. Without `dir`, the bundle's own precompiled copy when there is
- * one; otherwise the folder is read and compiled with the full Handlebars.
+ * compiled. Without `dir`, the bundle's own precompiled copy (or, from
+ * source, templates/); a `dir` of the same layout is read and compiled with
+ * the full Handlebars, which only then is loaded.
  */
 export async function loadTemplates(dir?: string): Promise<TemplateFiles> {
   let templates: ReadonlyMap<string, Template> | undefined = dir === undefined ? EMBEDDED_TEMPLATES : undefined;

@@ -16,12 +16,14 @@ describe('the published package', () => {
   ) as PackResult[];
   const files = pack!.files.map((file) => file.path);
 
-  it('ships the bundle, the types and every template, dotfiles included', () => {
-    for (const path of ['index.js', 'dist/cli.js', 'dist/api.js', 'dist/api.d.ts', 'dist/types/api.d.ts', 'templates/base/_gitignore', 'templates/base/_dockerignore', 'templates/workflows/_github/workflows/ci.yml.hbs']) {
+  it('ships the bundle and the types; the templates travel inside the bundle', async () => {
+    for (const path of ['index.js', 'dist/cli.js', 'dist/api.js', 'dist/api.d.ts', 'dist/types/api.d.ts']) {
       assert.ok(files.includes(path), `${path} is packed`);
     }
-    assert.ok(!files.some((path) => path.startsWith('src/') || path.startsWith('test/')), 'sources and tests stay out');
-    assert.ok(!files.some((path) => /(^|\/)\.gitignore$/.test(path)), 'no .gitignore: npm would drop it');
+    assert.ok(!files.some((path) => /^(src|test|templates)\//.test(path)), 'sources, tests and template sources stay out');
+    const bundle = (await import(`${root}dist/api.js`)) as typeof import('../src/api.ts');
+    const embedded = await bundle.loadTemplates();
+    for (const key of ['base/_gitignore', 'base/_dockerignore', 'workflows/_github/workflows/ci.yml.hbs']) assert.ok(embedded.has(key), `${key} is in the bundle`);
   });
 
   it('has no runtime dependencies: npm create downloads one tarball', () => {
