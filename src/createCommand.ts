@@ -154,19 +154,17 @@ async function main({ given, run }: ParsedArgs): Promise<number> {
   }
   if (result.git === 'initialized') say('info', 'git repository created; commit once you have set user.name and user.email.', interactive);
 
-  // --launch: flyctl's output streams into a task log, then what happened, as messages.
+  // --launch: flyctl's output streams under a task like uv's, then what happened, as messages.
   let launch: LaunchResult | undefined;
   if (options.launch) {
-    const title = 'Creating the Fly app (fly launch --no-deploy)';
-    if (!interactive) p.log.step(title);
-    const log = interactive ? p.taskLog({ title }) : undefined;
-    const show = (line: string) => (log ? log.message(line) : process.stdout.write(`│  ${line}\n`));
+    const flyTask = startTask('Creating the Fly app (fly launch --no-deploy)', { live: interactive });
+    const show = (line: string) => flyTask.output(line);
     launching = true;
     launch = await launchApp(options, { dir: result.dir, onCommand: (command) => show(`$ ${command}`), onOutput: show });
     launching = false;
-    if (launch.ok) log?.success('Fly app created');
-    else log?.error('The Fly app is not complete');
-    for (const message of describeLaunch(launch, options)) p.log[message.level](message.text);
+    if (launch.ok) flyTask.done();
+    else flyTask.fail('The Fly app is not complete');
+    for (const message of describeLaunch(launch, options)) say(message.level, message.text, interactive);
   }
 
   const steps = nextSteps(options, { locked: result.locked, launched: launch?.appCreated ?? false, appName: launch?.appName });

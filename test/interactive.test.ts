@@ -94,7 +94,7 @@ const PROMPTS: Prompt[] = [
   {
     name: 'workflows',
     question: 'Add GitHub Actions?',
-    shows: ['main deploys once you add a FLY_API_TOKEN secret'],
+    shows: ['main deploys once a FLY_API_TOKEN secret is set'],
     answer: (t) => t.keys('Right', 'Enter'),
   },
   {

@@ -279,7 +279,7 @@ export const OPTIONS: readonly OptionDef[] = [
     boolean: true,
     summary: 'GitHub Actions: CI on every push, deploy from main',
     defaultText: 'yes',
-    question: 'Add GitHub Actions? CI runs the tests on every push; main deploys once you add a FLY_API_TOKEN secret.',
+    question: 'Add GitHub Actions? CI runs ruff and pytest on every push; main deploys once a FLY_API_TOKEN secret is set.',
     defaultValue: () => true,
   } satisfies OptionDef<'workflows'>,
   {

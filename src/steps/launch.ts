@@ -361,9 +361,9 @@ export function describeLaunch(result: LaunchResult, options: ProjectOptions): L
     messages.push({
       level: 'info',
       text:
-        `Managed Postgres is attached: DATABASE_URL (pooled, through PgBouncer) is set on ${app}.\n` +
-        'Migrations should bypass the pooler: copy the direct URL from the Connect tab of the cluster\n' +
-        `in the Fly dashboard and run: ${binary} secrets set DIRECT_DATABASE_URL='postgresql://...' --app ${app}`,
+        `Managed Postgres is attached: DATABASE_URL (pooled, through PgBouncer) is set on ${app}. ` +
+        'Migrations should bypass the pooler: copy the direct URL from the Connect tab of the cluster ' +
+        `in the Fly dashboard and run:\n  ${binary} secrets set DIRECT_DATABASE_URL='postgresql://...' --app ${app}`,
     });
   } else if (options.postgres === 'external') {
     messages.push({

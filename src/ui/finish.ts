@@ -10,9 +10,19 @@ import { columns } from './terminal.ts';
 
 export type Level = 'info' | 'warn' | 'error' | 'success' | 'step' | 'message';
 
-/** clack's log writes one line per `\n` and never wraps; a live terminal gets words wrapped under the symbol. */
+/**
+ * clack's log writes one line per `\n` and never wraps. In a live terminal,
+ * prose wraps under the symbol, and an indented line is a command: it breaks
+ * only between arguments, so it can still be copied.
+ */
 export function say(level: Level, text: string, live: boolean): void {
-  p.log[level](live ? wrapText(text, columns() - 3).join('\n') : text);
+  if (!live) return void p.log[level](text);
+  const width = columns() - 3;
+  const lines = text.split('\n').flatMap((line) => {
+    const indent = /^ */.exec(line)![0];
+    return indent ? fitCommand(line.slice(indent.length), width - indent.length).map((part) => indent + part) : wrapText(line, width);
+  });
+  p.log[level](lines.join('\n'));
 }
 
 /** The note's frame takes six columns: "│  " before the text and "  │" after it. */
