@@ -163,7 +163,8 @@ async function main({ given, run }: ParsedArgs): Promise<number> {
     launch = await launchApp(options, { dir: result.dir, onCommand: (command) => show(`$ ${command}`), onOutput: show });
     launching = false;
     if (launch.ok) flyTask.done();
-    else flyTask.fail('The Fly app is not complete');
+    // The messages below say what failed; a live task still needs its line closed.
+    else if (interactive) flyTask.fail('The Fly app is not complete');
     for (const message of describeLaunch(launch, options)) say(message.level, message.text, interactive);
   }
 
