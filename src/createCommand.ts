@@ -161,6 +161,8 @@ async function main({ given, run }: ParsedArgs): Promise<number> {
     const show = (line: string) => flyTask.output(line);
     launching = true;
     launch = await launchApp(options, { dir: result.dir, onCommand: (command) => show(`$ ${command}`), onOutput: show });
+    // flyctl died of the Ctrl-C that is also on its way to us: a cancel, not a failed launch.
+    if (launch.failure?.signal) throw new CancelledError();
     launching = false;
     if (launch.ok) flyTask.done();
     // The messages below say what failed; a live task still needs its line closed.

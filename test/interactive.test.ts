@@ -514,6 +514,25 @@ describe('Ctrl-C during a long step: exit 130, the target as it was, no staging 
     }
   });
 
+  it('flyctl dying of the Ctrl-C before we see it counts as a cancel, not a failed launch', async () => {
+    const cwd = tempDir();
+    const bin = join(tempDir('cff-bin-'), 'bin');
+    mkdirSync(bin);
+    // The order where the tool goes first, as in the uv lock case above.
+    writeFileSync(join(bin, 'fly'), '#!/bin/sh\nkill -INT $$\n');
+    chmodSync(join(bin, 'fly'), 0o755);
+    const terminal = Terminal.start({ cwd, args: ['svc', '--yes', '--no-lock', '--no-git', '--launch'], pathPrefix: bin });
+    try {
+      assert.equal(await terminal.exitCode(), 130);
+      const screen = terminal.screen();
+      assert.match(screen, /■ {2}Creating the Fly app \(fly launch --no-deploy\)\n│\n└ {2}Cancelled during fly launch: \.\/svc is kept; see `fly apps list`\.\n/);
+      assert.doesNotMatch(screen, /not logged in|failed/);
+      assert.deepEqual(entries(cwd), ['svc']);
+    } finally {
+      terminal.close();
+    }
+  });
+
   for (const { name, tool, args, before } of cases) {
     it(name, async () => {
       const cwd = tempDir();
