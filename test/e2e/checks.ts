@@ -1,30 +1,35 @@
 /**
  * The checks of one variant, in three groups: what the generator wrote
  * (generate, lock, hadolint, consistency, secrets), what a developer runs
- * (sync, ruff, format, pytest), and what Fly runs (image, migrate, serve,
- * readyz, crud). Each is a step of VariantSteps, so it lands in the table.
+ * (sync, ruff, format, pytest: on this machine when it has the variant's
+ * Python, else in the variant's base image), and what Fly runs, from the
+ * image alone (image, contents, migrate, serve, readyz, crud, replay, stop).
+ * Each is a step of VariantSteps, so it lands in the table.
  */
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { checkConsistency } from './consistency.ts';
+import { buildImage, checkContents, containerRunner, runInPythonImage, startContainer, type BuiltImage, type RunningContainer } from './container.ts';
+import { DatabaseRelay } from './dbproxy.ts';
 import { parseDockerfile, type Stage } from './dockerfile.ts';
-import { machineEnv, readFly, serviceContract, type FlyToml } from './fly.ts';
+import { failWithLogs } from './engine.ts';
+import { machineEnv, readFly, seconds, serviceContract, type FlyToml } from './fly.ts';
 import { lintDockerfile } from './hadolint.ts';
-import { reproduceImage, type RuntimeImage } from './image.ts';
-import { checkReleaseCommand, localRunner } from './migrations.ts';
+import { checkReleaseCommand } from './migrations.ts';
 import { createDatabase, databaseName } from './postgres.ts';
-import { CheckFailure, gist, mustRun, run, tail } from './run.ts';
+import { CheckFailure, gist, mustRun, run, tail, type RunResult } from './run.ts';
 import { findSecrets } from './secrets.ts';
-import { assertPortFree, cleanStopProblem, closedPort, expectStatus, itemsRoundTrip, portOwner, startFromImage, waitUntilLive, type RunningServer } from './server.ts';
+import { assertPortFree, cleanStopProblem, expectStatus, httpRequest, itemsRoundTrip, portOwner, waitUntilLive } from './server.ts';
+import { baseTag } from './standins.ts';
+import type { Cell } from './report.ts';
 import { missingTool, type Need, type VariantSteps } from './steps.ts';
 import { REPO, type Toolbox } from './toolbox.ts';
 import { appName, cliArgs, expected, type Expected, type Variant } from './variants.ts';
 
 const CLI = join(REPO, 'index.js');
-/** What a real build gets from the builder's network settings; the reproduced builder gets these from the host. */
-const NETWORK_VARS = /^(https?_proxy|all_proxy|no_proxy|SSL_CERT_FILE|SSL_CERT_DIR|UV_INDEX_URL|UV_DEFAULT_INDEX|UV_EXTRA_INDEX_URL|UV_INDEX|UV_NATIVE_TLS|UV_HTTP_TIMEOUT)$/i;
 const PYTHON: Need[] = ['uv', 'python'];
+const IMAGE: Need[] = ['docker', 'image'];
 
 /** Every file in the project but tool caches and the venv: what the CLI and uv lock wrote. */
 function generatedFiles(dir: string): string[] {
@@ -35,18 +40,27 @@ function generatedFiles(dir: string): string[] {
     .filter((path) => !skip.test(path));
 }
 
+/** Fly hands out postgres:// URLs; the service must take them as they come. */
+function asFlyUrl(url: string): string {
+  return url.replace(/^postgresql:/, 'postgres:');
+}
+
 export class VariantRun {
   private readonly work: string;
   private readonly dir: string;
   private readonly want: Expected;
+  private readonly tag: string;
   private cliOutput = '';
   private cliExit: number | null = null;
   private fly?: FlyToml;
   private stages?: Stage[];
-  private image?: RuntimeImage;
+  private image?: BuiltImage;
   private appDb?: string;
 
-  /** `breakProject` edits the generated project before any other check sees it (the breakage suite). */
+  /**
+   * `breakProject` edits the generated project before any other check sees it
+   * (the breakage suite); `lastCheck` ends the run after that check.
+   */
   constructor(
     private readonly v: Variant,
     private readonly box: Toolbox,
@@ -54,18 +68,28 @@ export class VariantRun {
     private readonly breakProject?: (dir: string) => void,
   ) {
     this.work = mkdtempSync(join(tmpdir(), `cff-e2e-${v.id}-`));
-    // The image's USER must be able to walk into the reproduced image.
+    // Containers running as this user mount the project.
     chmodSync(this.work, 0o755);
     this.dir = join(this.work, appName(v));
     this.want = expected(v);
+    this.tag = `cff-e2e-${appName(v)}:${process.pid}`;
   }
 
-  private uv(label: string, args: string[], env: NodeJS.ProcessEnv = this.box.env) {
-    return mustRun(label, this.box.uv!.path, args, { cwd: this.dir, env, timeoutMs: 600_000 });
+  /** uv in the project: on this machine when it has the variant's Python, else in the variant's base image. */
+  private async uv(label: string, args: string[], env: Record<string, string> = {}): Promise<RunResult> {
+    const { box, v } = this;
+    if (box.pythons.has(v.python)) return mustRun(label, box.uv!.path, args, { cwd: this.dir, env: { ...box.env, ...env }, timeoutMs: 600_000 });
+    const result = await runInPythonImage(box.engine!, baseTag(v.python), this.dir, box.uvBinary!, box.env.UV_CACHE_DIR!, ['uv', ...args], env);
+    if (result.code !== 0) throw new CheckFailure(`${label} (in ${baseTag(v.python)}): exit ${result.code}: ${gist(result.output)}\n${tail(result.output)}`);
+    return result;
+  }
+
+  private where(): string {
+    return this.box.pythons.has(this.v.python) ? '' : ` in ${baseTag(this.v.python)}`;
   }
 
   private async appDatabase(): Promise<string> {
-    this.appDb ??= await createDatabase(this.box.postgres!, databaseName(`${this.v.id}_app`));
+    this.appDb ??= asFlyUrl(await createDatabase(this.box.postgres!, databaseName(`${this.v.id}_app`)));
     return this.appDb;
   }
 
@@ -73,18 +97,21 @@ export class VariantRun {
     return serviceContract(this.fly!);
   }
 
-  async all(): Promise<string> {
-    await this.generatorChecks();
-    await this.developerChecks();
-    await this.flyChecks();
+  async all(lastCheck?: string): Promise<string> {
+    const groups = [() => this.generatorChecks(), () => this.developerChecks(), () => this.flyChecks()];
+    for (const group of groups) {
+      await group();
+      if (lastCheck && this.steps.has(lastCheck)) break;
+    }
     if (this.steps.failed()) return `kept for a look: ${this.work}`;
     this.remove();
     return 'done';
   }
 
-  /** Deletes the generated project and everything made for it on disk. */
+  /** Deletes the generated project and everything made for it on disk and in Docker. */
   remove(): void {
     rmSync(this.work, { recursive: true, force: true });
+    if (this.image && this.box.engine) void run(this.box.engine.client, ['rmi', '--force', this.tag], { cwd: '/', env: this.box.engine.env });
   }
 
   private async generatorChecks(): Promise<void> {
@@ -97,27 +124,13 @@ export class VariantRun {
       this.cliExit = result.code;
       // 4: the project was written and a follow-up step (uv lock) failed; the lock check judges that.
       if (result.code !== 0 && result.code !== 4) throw new CheckFailure(`the CLI exited ${result.code}: ${gist(result.output)}\nnode index.js ${args.join(' ')}\n${tail(result.output)}`);
+      if (v.defaults) this.checkDefaults();
       this.breakProject?.(dir);
       this.fly = readFly(dir);
       this.stages = parseDockerfile(readFileSync(join(dir, 'Dockerfile'), 'utf8'));
       return `node index.js ${args.slice(1).join(' ')} (exit ${result.code})`;
     });
-    await steps.step('lock', { needs: ['uv'], after: ['generate'] }, async () => {
-      const noPython = missingTool(box, 'python', v.python);
-      if (noPython) {
-        // Without the project's Python, uv lock cannot run: the CLI must still write the project and say why.
-        const saidWhy = this.cliExit === 4 && /No interpreter found|python-build-standalone|uv python install/i.test(this.cliOutput);
-        if (!saidWhy) throw new CheckFailure(`without a CPython ${v.python} the CLI should exit 4 and name the missing interpreter:\n${tail(this.cliOutput)}`);
-        if (noPython.status !== 'n/a') return noPython;
-        return { status: 'n/a', note: `uv lock needs a CPython ${v.python} (requires-python >=${v.python}) and there is none here: the CLI wrote the project and exited 4 saying so` };
-      }
-      if (this.cliExit !== 0 || !existsSync(join(dir, 'uv.lock'))) {
-        // The CLI quotes uv's own words between its warning and the next steps.
-        const uvSaid = this.cliOutput.split('uv lock failed')[1]?.split('Next steps')[0] ?? tail(this.cliOutput);
-        throw new CheckFailure(`uv lock (run by the CLI) failed, exit ${this.cliExit}: ${gist(uvSaid)}\n${uvSaid.trim()}`);
-      }
-      return 'uv.lock written by the CLI';
-    });
+    await steps.step('lock', { needs: ['uv'], after: ['generate'] }, () => this.lock());
     await steps.step('hadolint', { needs: ['hadolint'], after: ['generate'] }, () => lintDockerfile(dir, box.hadolint!, box.env));
     await steps.step('consistency', { after: ['generate'] }, async () => checkConsistency(dir, v, this.want, this.fly!, this.stages!));
     await steps.step('secrets', { after: ['generate'] }, async () => {
@@ -128,79 +141,176 @@ export class VariantRun {
     });
   }
 
+  /** The `--yes` project must be the one the variant describes: the defaults are stated here, not read from src/. */
+  private checkDefaults(): void {
+    const { v, dir } = this;
+    const fly = readFly(dir);
+    const python = readFileSync(join(dir, '.python-version'), 'utf8').trim();
+    const actual = `python ${python}, release_command ${fly.deploy?.release_command ?? 'none'}, auto_stop ${fly.http_service.auto_stop_machines}, region ${fly.primary_region}`;
+    const wanted = `python ${v.python}, release_command alembic upgrade head, auto_stop ${v.scaling}, region ${v.regions[0]}`;
+    if (actual !== wanted) throw new CheckFailure(`--yes gave ${actual}; expected ${wanted}`);
+  }
+
+  /**
+   * Where this machine has the variant's Python, the CLI's own `uv lock` must
+   * have worked, and the image's Python must agree with the lock. Elsewhere the
+   * CLI must say which interpreter was missing, and uv locks in the image.
+   */
+  private async lock(): Promise<string | Cell> {
+    const { v, box, dir } = this;
+    const onHost = box.pythons.has(v.python);
+    if (onHost && (this.cliExit !== 0 || !existsSync(join(dir, 'uv.lock')))) {
+      // The CLI quotes uv's own words between its warning and the next steps.
+      const uvSaid = this.cliOutput.split('uv lock failed')[1]?.split('Next steps')[0] ?? tail(this.cliOutput);
+      throw new CheckFailure(`uv lock (run by the CLI) failed, exit ${this.cliExit}: ${gist(uvSaid)}\n${uvSaid.trim()}`);
+    }
+    if (!onHost) {
+      const saidWhy = this.cliExit === 4 && /No interpreter found|python-build-standalone|uv python install/i.test(this.cliOutput);
+      if (!saidWhy) throw new CheckFailure(`without a CPython ${v.python} here the CLI should exit 4 and name the missing interpreter:\n${tail(this.cliOutput)}`);
+    }
+    const image = missingTool(box, 'image', v.python);
+    if (image) return onHost ? image : { ...image, note: `uv lock needs CPython ${v.python}: ${image.note}` };
+    const args = onHost ? ['lock', '--check'] : ['lock'];
+    const result = await runInPythonImage(box.engine!, baseTag(v.python), dir, box.uvBinary!, box.env.UV_CACHE_DIR!, ['uv', ...args]);
+    if (result.code !== 0) throw new CheckFailure(`uv ${args.join(' ')} in ${baseTag(v.python)}: exit ${result.code}: ${gist(result.output)}\n${tail(result.output)}`);
+    return onHost ? `uv.lock written by the CLI; uv lock --check agrees in ${baseTag(v.python)}` : `the CLI named the missing CPython ${v.python} (exit 4); uv lock in ${baseTag(v.python)}`;
+  }
+
   private async developerChecks(): Promise<void> {
     const { steps, box, want } = this;
-    await steps.step('sync', { needs: PYTHON, after: ['lock'] }, async () => (await this.uv('uv sync --locked', ['sync', '--locked']), 'uv sync --locked'));
-    await steps.step('ruff', { needs: PYTHON, after: ['sync'] }, async () => (await this.uv('uv run ruff check', ['run', 'ruff', 'check']), 'uv run ruff check'));
-    await steps.step('format', { needs: PYTHON, after: ['sync'] }, async () => (await this.uv('uv run ruff format --check', ['run', 'ruff', 'format', '--check']), 'uv run ruff format --check'));
+    await steps.step('sync', { needs: PYTHON, after: ['lock'] }, async () => (await this.uv('uv sync --locked', ['sync', '--locked']), `uv sync --locked${this.where()}`));
+    await steps.step('ruff', { needs: PYTHON, after: ['sync'] }, async () => (await this.uv('uv run ruff check', ['run', 'ruff', 'check']), `uv run ruff check${this.where()}`));
+    await steps.step('format', { needs: PYTHON, after: ['sync'] }, async () => (await this.uv('uv run ruff format --check', ['run', 'ruff', 'format', '--check']), `uv run ruff format --check${this.where()}`));
     await steps.step('pytest', { needs: PYTHON, after: ['sync'] }, async () => {
       const testDb = want.database && box.postgres ? await createDatabase(box.postgres, databaseName(`${this.v.id}_test`)) : undefined;
-      const result = await this.uv('uv run pytest', ['run', 'pytest'], testDb ? { ...box.env, TEST_DATABASE_URL: testDb } : box.env);
+      const result = await this.uv('uv run pytest', ['run', 'pytest'], testDb ? { TEST_DATABASE_URL: testDb } : {});
       const summary = /^=+ (.+) in [\d.]+s\b.*=+$/m.exec(result.output)?.[1] ?? 'no summary line';
       if (want.database && !box.postgres) return { status: 'skip', note: `database tests not run (${summary}): ${box.missing.get('postgres')}` };
       if (/skipped/.test(summary)) throw new CheckFailure(`tests were skipped${testDb ? ' with TEST_DATABASE_URL set' : ''}: ${summary}\n${tail(result.output)}`);
-      return `uv run pytest${testDb ? ' (TEST_DATABASE_URL: a fresh database)' : ''}: ${summary}`;
+      return `uv run pytest${this.where()}${testDb ? ' (TEST_DATABASE_URL: a fresh database)' : ''}: ${summary}`;
     });
   }
 
-  /** Starts the image's CMD, runs `probe` once it is live, and requires a clean stop within kill_timeout. */
-  private async withServer(env: Record<string, string>, probe: (server: RunningServer, liveMs: number) => Promise<string>): Promise<string> {
-    const contract = this.contract;
+  /**
+   * Starts the image's CMD with fly.toml's [env] and what Fly adds, waits for
+   * the service check path, runs `probe`, then stops it with kill_signal and
+   * requires a clean exit within kill_timeout, the lifespan's shutdown logged.
+   */
+  private async withServer(env: Record<string, string>, probe: (server: RunningContainer, liveMs: number) => Promise<string>): Promise<string> {
+    const { contract, box } = this;
     await assertPortFree(contract.port);
-    const server = startFromImage(this.image!, contract, { ...machineEnv(this.fly!, 'app'), ...env });
+    const server = await startContainer(box.engine!, this.image!, contract.port, { ...machineEnv(this.fly!, 'app'), ...env });
     let detail: string;
     try {
-      const liveMs = await waitUntilLive(server.baseUrl, contract.livenessPath, 30_000, server.exited, () => portOwner(contract.port, server.pid));
+      const liveMs = await waitUntilLive(server.baseUrl, contract.livenessPath, 60_000, server.exited, () => portOwner(contract.port, server.pid));
       detail = await probe(server, liveMs);
     } catch (error) {
-      await server.stop().catch(() => undefined);
-      throw error instanceof CheckFailure ? new CheckFailure(`${error.message}\nserver output:\n${tail(server.output())}`) : error;
+      const logs = await server.logs();
+      await server.remove();
+      failWithLogs(error, logs);
     }
-    const stopped = await server.stop();
-    const problem = cleanStopProblem(stopped.code, stopped.signal, contract.killSignal, server.output());
-    if (problem) throw new CheckFailure(`${problem}:\n${tail(server.output())}`);
-    const status = stopped.code === 0 ? 'exit 0' : `graceful shutdown, then ${stopped.signal} re-raised`;
-    return `${detail}; ${contract.killSignal} stopped it in ${stopped.seconds.toFixed(1)} s (kill_timeout ${contract.killTimeoutSeconds} s): ${status}`;
+    const stopped = await server.stop(contract.killSignal, contract.killTimeoutSeconds);
+    const logs = await server.logs();
+    await server.remove();
+    if (!stopped.inTime) throw new CheckFailure(`still running ${contract.killTimeoutSeconds} s (kill_timeout) after ${contract.killSignal}: Fly would kill it\n${tail(logs)}`);
+    const problem = cleanStopProblem(stopped.exitCode === 0 ? 0 : null, stopped.exitCode === 0 ? null : contract.killSignal, contract.killSignal, logs);
+    if (problem || !/Application shutdown complete/.test(logs)) throw new CheckFailure(`${problem ?? `after ${contract.killSignal} the lifespan shutdown did not run`}:\n${tail(logs)}`);
+    return `${detail}; ${contract.killSignal} stopped it in ${stopped.seconds.toFixed(1)} s (kill_timeout ${contract.killTimeoutSeconds} s), lifespan shut down, exit ${stopped.exitCode}`;
+  }
+
+  private async databaseEnv(): Promise<Record<string, string>> {
+    return this.want.database ? { DATABASE_URL: await this.appDatabase() } : {};
   }
 
   private async flyChecks(): Promise<void> {
     const { steps, box, want } = this;
     const database = want.database || 'no database in this variant';
-    await steps.step('image', { needs: PYTHON, after: ['lock'] }, async () => {
-      const networkEnv = Object.fromEntries(Object.entries(box.env).filter(([key]) => NETWORK_VARS.test(key)));
-      const settings = { projectDir: this.dir, workDir: join(this.work, 'image'), pythons: box.pythons, uv: box.uv!, cacheDir: box.env.UV_CACHE_DIR!, networkEnv };
-      this.image = await reproduceImage({ ...settings, log: (line) => steps.log(line) });
-      return `final stage assembled: /app holds ${readdirSync(join(this.image.root, this.image.workdir)).sort().join(', ')}`;
+    await steps.step('image', { needs: IMAGE, after: ['lock'] }, async () => {
+      const built = await buildImage(box.engine!, this.dir, this.work, this.tag);
+      this.image = built;
+      const port = `${this.contract.port}/tcp`;
+      if (built.exposed.join() !== port) throw new CheckFailure(`the image exposes ${built.exposed.join(', ') || 'nothing'}, fly.toml internal_port is ${this.contract.port}`);
+      return `docker build (BuildKit) in ${built.seconds.toFixed(0)} s: ${(built.size / 1e6).toFixed(0)} MB, USER ${built.user}, CMD ${JSON.stringify(built.cmd)}`;
     });
-    await steps.step('migrate', { needs: [...PYTHON, 'postgres'], after: ['image'], applies: database }, async () =>
-      checkReleaseCommand(localRunner(this.image!), this.image!.entrypoint, this.fly!, box.postgres!, await this.appDatabase()),
+    await steps.step('contents', { needs: IMAGE, after: ['image'] }, () => checkContents(box.engine!, this.image!));
+    await steps.step('migrate', { needs: [...IMAGE, 'postgres'], after: ['image'], applies: database }, async () =>
+      checkReleaseCommand(containerRunner(box.engine!, this.image!), this.image!.entrypoint, this.fly!, box.postgres!, await this.appDatabase()),
     );
-    await steps.step('serve', { needs: PYTHON, after: ['image'] }, async () => {
-      // A Postgres app needs DATABASE_URL to start, not a database: liveness does no I/O.
-      const url = want.database ? (box.postgres ? await this.appDatabase() : `postgresql://nobody@127.0.0.1:${await closedPort()}/none`) : undefined;
+    const migrated: ('migrate' | 'image')[] = want.database ? ['image', 'migrate'] : ['image'];
+    await steps.step('serve', { needs: [...IMAGE, ...(want.database ? ['postgres' as const] : [])], after: migrated }, async () => {
       const { port, livenessPath, graceSeconds } = this.contract;
-      return this.withServer(url ? { DATABASE_URL: url } : {}, async (server, liveMs) => {
+      return this.withServer(await this.databaseEnv(), async (server, liveMs) => {
         const owner = portOwner(port, server.pid);
-        if (owner?.everywhere === false) throw new CheckFailure(`port ${port} is bound to a loopback address only: Fly's proxy could not reach it`);
-        const bound = owner ? `bound to 0.0.0.0:${port}` : 'bind address not visible on this OS';
-        const slow = liveMs / 1000 > graceSeconds ? ` (slower than the ${graceSeconds} s grace_period)` : '';
-        return `${livenessPath} 200 after ${(liveMs / 1000).toFixed(1)} s${slow}, ${bound}, as ${server.runsAs}`;
+        if (!owner?.ours) throw new CheckFailure(`nothing in the container listens on port ${port} (fly.toml internal_port)`);
+        if (!owner.everywhere) throw new CheckFailure(`port ${port} is bound to a loopback address only: Fly's proxy could not reach it`);
+        if (liveMs / 1000 > graceSeconds) throw new CheckFailure(`${livenessPath} answered 200 after ${(liveMs / 1000).toFixed(1)} s, beyond its grace_period of ${graceSeconds} s`);
+        const topLevel = Object.entries(this.fly!.checks ?? {});
+        for (const [, check] of topLevel) await expectStatus(server.baseUrl, check.path, 200);
+        const checks = topLevel.length ? `; top-level checks ${topLevel.map(([name, check]) => `${name} ${check.path}`).join(', ')} 200` : '';
+        return `${livenessPath} 200 after ${(liveMs / 1000).toFixed(1)} s (grace_period ${graceSeconds} s), bound to 0.0.0.0:${port}${checks}`;
       });
     });
     const readiness = !this.fly || this.contract.readinessPath ? true : 'fly.toml has no readiness check';
-    await steps.step('readyz', { needs: [...PYTHON, 'postgres'], after: ['serve'], applies: readiness }, async () => {
-      const { livenessPath, readinessPath = '' } = this.contract;
-      await this.withServer({ DATABASE_URL: await this.appDatabase() }, async (server) => (await expectStatus(server.baseUrl, readinessPath, 200), ''));
-      const down = `postgresql://postgres@127.0.0.1:${await closedPort()}/unreachable`;
-      await this.withServer({ DATABASE_URL: down }, async (server) => {
-        await expectStatus(server.baseUrl, livenessPath, 200);
-        await expectStatus(server.baseUrl, readinessPath, 503);
-        return '';
-      });
-      return `${readinessPath} 200 with the database up; 503 (and ${livenessPath} still 200) with DATABASE_URL on a closed port`;
-    });
-    await steps.step('crud', { needs: [...PYTHON, 'postgres'], after: ['migrate', 'serve'], applies: database }, async () =>
-      this.withServer({ DATABASE_URL: await this.appDatabase() }, async (server) => (await itemsRoundTrip(server.baseUrl), 'POST, GET one, GET list, DELETE /items round-trip')),
+    await steps.step('readyz', { needs: [...IMAGE, 'postgres'], after: ['serve'], applies: readiness }, () => this.outage());
+    await steps.step('crud', { needs: [...IMAGE, 'postgres'], after: ['migrate', 'serve'], applies: database }, async () =>
+      this.withServer(await this.databaseEnv(), async (server) => (await itemsRoundTrip(server.baseUrl), 'POST, GET one, GET list, DELETE /items round-trip')),
     );
+    const replays = want.database && want.extraRegions.length > 0 ? true : 'writes are replayed only with a database and several regions';
+    await steps.step('replay', { needs: [...IMAGE, 'postgres'], after: ['serve'], applies: replays }, () => this.replay());
+    await steps.step('stop', { needs: IMAGE, after: ['serve'] }, async () => this.withServer(await this.databaseEnv(), async () => `${this.contract.livenessPath} 200`));
+  }
+
+  /** The database goes away under a running service and comes back. */
+  private async outage(): Promise<string> {
+    const { livenessPath, readinessPath = '' } = this.contract;
+    const check = Object.values(this.fly!.checks ?? {}).find((entry) => entry.path === readinessPath);
+    const timeoutSeconds = seconds((check as { timeout?: string } | undefined)?.timeout, 2);
+    const direct = new URL(await this.appDatabase());
+    const relay = new DatabaseRelay(direct.hostname, Number(direct.port || 5432));
+    await relay.up();
+    try {
+      return await this.withServer({ DATABASE_URL: relay.urlThrough(direct.toString()) }, async (server) => {
+        await expectStatus(server.baseUrl, readinessPath, 200);
+        const answers: string[] = [];
+        // Refused (the database restarts), then silent (the path to it goes dark): the slower failure.
+        for (const mode of ['refuse', 'hang'] as const) {
+          await relay.down(mode);
+          const started = Date.now();
+          await expectStatus(server.baseUrl, readinessPath, 503);
+          const ms = Date.now() - started;
+          if (ms / 1000 > timeoutSeconds) throw new CheckFailure(`with the database ${mode === 'hang' ? 'silent' : 'refusing connections'}, ${readinessPath} took ${(ms / 1000).toFixed(1)} s to answer 503, beyond the check's timeout of ${timeoutSeconds} s`);
+          await expectStatus(server.baseUrl, livenessPath, 200);
+          answers.push(`${mode === 'hang' ? 'silent' : 'refused'}: 503 in ${(ms / 1000).toFixed(1)} s`);
+          await relay.up();
+        }
+        const back = Date.now();
+        for (;;) {
+          const { status } = await httpRequest(`${server.baseUrl}${readinessPath}`);
+          if (status === 200) break;
+          if (Date.now() - back > 30_000) throw new CheckFailure(`${readinessPath} still answers ${status} 30 s after the database came back`);
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+        if (this.want.database) await expectStatus(server.baseUrl, '/items', 200);
+        return `database up: ${readinessPath} 200; ${answers.join(', ')} (check timeout ${timeoutSeconds} s), ${livenessPath} 200 throughout; back: 200 again in ${((Date.now() - back) / 1000).toFixed(1)} s, /items 200`;
+      });
+    } finally {
+      await relay.down('refuse');
+    }
+  }
+
+  /** A write reaching a Machine outside the primary region is handed to the primary by Fly's proxy. */
+  private async replay(): Promise<string> {
+    const primary = this.fly!.primary_region;
+    const elsewhere = this.want.extraRegions[0]!;
+    return this.withServer({ ...(await this.databaseEnv()), FLY_REGION: elsewhere }, async (server) => {
+      const json = { 'content-type': 'application/json' };
+      const write = await fetch(`${server.baseUrl}/items`, { method: 'POST', headers: json, body: JSON.stringify({ name: 'replayed' }) });
+      const header = write.headers.get('fly-replay') ?? '';
+      if (write.status !== 409 || header !== `region=${primary}`) throw new CheckFailure(`POST /items in ${elsewhere} answered ${write.status} with fly-replay '${header}', expected 409 and 'region=${primary}'`);
+      await expectStatus(server.baseUrl, '/items', 200);
+      const replayed = await fetch(`${server.baseUrl}/items`, { method: 'POST', headers: { ...json, 'fly-replay-src': `region=${elsewhere};t=1` }, body: JSON.stringify({ name: 'replayed' }) });
+      if (replayed.status !== 201) throw new CheckFailure(`a POST carrying fly-replay-src answered ${replayed.status}, expected 201: a replayed request must be served, not replayed again`);
+      return `FLY_REGION=${elsewhere}: POST 409 fly-replay: region=${primary}; GET served here; a replayed POST (fly-replay-src) served: 201`;
+    });
   }
 }

@@ -6,25 +6,13 @@
  */
 import type { FlyToml } from './fly.ts';
 import { machineEnv } from './fly.ts';
-import { imageUser, processEnv, resolveInImage, type RuntimeImage } from './image.ts';
 import { query, type AdminDb } from './postgres.ts';
-import { CheckFailure, mustRun, splitCommand, tail, type RunResult } from './run.ts';
+import { CheckFailure, splitCommand, tail, type RunResult } from './run.ts';
 
 const UPGRADE_RAN = /Running upgrade/;
 
 /** Runs argv in a Machine of the image with the given environment on top of the image's; throws unless it exits 0. */
 export type ImageRunner = (argv: string[], env: Record<string, string>) => Promise<RunResult>;
-
-/** The reproduced image on this machine. */
-export function localRunner(image: RuntimeImage): ImageRunner {
-  return (argv, extraEnv) => {
-    const [program, ...args] = argv;
-    const executable = resolveInImage(image.root, image.env, program ?? '');
-    const user = imageUser(image, executable);
-    const env = processEnv(image.root, image.env, extraEnv);
-    return mustRun(argv.join(' '), executable, args, { cwd: `${image.root}${image.workdir}`, env, uid: user.uid, gid: user.gid, timeoutMs: 300_000 });
-  };
-}
 
 async function versionRows(admin: AdminDb, databaseUrl: string): Promise<string> {
   const exists = await query(admin, databaseUrl, "SELECT to_regclass('alembic_version') IS NOT NULL");

@@ -11,10 +11,13 @@ export const CHECKS = [
   'consistency',
   'secrets',
   'image',
+  'contents',
   'migrate',
   'serve',
   'readyz',
   'crud',
+  'replay',
+  'stop',
 ] as const;
 export type Check = (typeof CHECKS)[number];
 

