@@ -30,18 +30,18 @@ describe('every check of the tier fails on the mistake it exists to catch', { co
 
   for (const breakage of BREAKAGES) {
     it(`${breakage.check}: ${breakage.mistake}`, { skip: !enabled && 'E2E_BREAKAGES is not 1' }, async () => {
-      const base = variant(breakage.postgres, 'suspend', ['iad'], box.machinePython);
+      const base = variant(breakage.postgres, 'suspend', breakage.regions ?? ['iad'], box.machinePython);
       const broken = { ...base, id: `brk-${breakage.name}` };
-      const missing = (['uv', 'python', 'hadolint', ...(breakage.postgres === 'managed' ? ['postgres' as const] : [])] as const)
+      const missing = (['uv', 'python', 'hadolint', 'docker', 'image', ...(breakage.postgres === 'managed' ? ['postgres' as const] : [])] as const)
         .map((need) => missingTool(box, need, broken.python))
         .find(Boolean);
-      assert.equal(missing, undefined, `the breakage suite needs uv, hadolint, CPython ${broken.python} and PostgreSQL: ${missing?.note}`);
+      assert.equal(missing, undefined, `the breakage suite needs uv, hadolint, CPython ${broken.python}, Docker and PostgreSQL: ${missing?.note}`);
 
       const table = new ResultTable([broken.id]);
       const steps = new VariantSteps(box, table, broken, 'table-only');
       const runOfBroken = new VariantRun(broken, box, steps, breakage.edit);
       try {
-        await runOfBroken.all();
+        await runOfBroken.all(breakage.check);
       } finally {
         runOfBroken.remove();
       }

@@ -17,6 +17,8 @@ export interface Breakage {
   mistake: string;
   /** Postgres variants for database mistakes, the lighter none variant otherwise. */
   postgres: 'none' | 'managed';
+  /** Several regions for the mistakes that only multi-region projects can make. */
+  regions?: string[];
   edit(dir: string): void;
   /** The failing check's message must say this. */
   says: RegExp;
@@ -41,11 +43,25 @@ export const BREAKAGES: readonly Breakage[] = [
   },
   {
     name: 'stale-lockfile',
-    check: 'sync',
+    check: 'lock',
     mistake: 'a dependency added to pyproject.toml without `uv lock`',
     postgres: 'none',
     edit: (dir) => replaceIn(dir, 'pyproject.toml', 'dependencies = [\n', 'dependencies = [\n    "rich>=13",\n'),
-    says: /lockfile .*needs to be updated/i,
+    says: /needs to be updated/i,
+  },
+  {
+    name: 'lockfile-hash-edited',
+    check: 'sync',
+    mistake: 'uv.lock edited by hand (a merge gone wrong): a wheel hash no longer matches the file',
+    postgres: 'none',
+    edit: (dir) => {
+      const lock = readFileSync(join(dir, 'uv.lock'), 'utf8');
+      const wheels = lock.indexOf('wheels = [', lock.indexOf('[[package]]\nname = "idna"'));
+      const digit = lock.indexOf('hash = "sha256:', wheels) + 'hash = "sha256:'.length;
+      if (wheels < 0 || digit < 'hash = "sha256:'.length) throw new Error('breakage out of date: uv.lock has no idna wheel');
+      writeFileSync(join(dir, 'uv.lock'), `${lock.slice(0, digit)}${lock[digit] === '0' ? '1' : '0'}${lock.slice(digit + 1)}`);
+    },
+    says: /hash mismatch|Hash mismatch/i,
   },
   {
     name: 'unused-import',
@@ -104,9 +120,44 @@ export const BREAKAGES: readonly Breakage[] = [
     says: /uv\.lock/,
   },
   {
+    name: 'copy-of-ignored-path',
+    check: 'image',
+    mistake: 'the runtime stage copies migrations/, which .dockerignore excludes',
+    postgres: 'managed',
+    edit: (dir) => appendFileSync(join(dir, '.dockerignore'), 'migrations/\n'),
+    says: /migrations/,
+  },
+  {
+    name: 'user-root',
+    check: 'contents',
+    mistake: 'the runtime stage runs as USER root',
+    postgres: 'none',
+    edit: (dir) => replaceIn(dir, 'Dockerfile', 'USER 1000:1000', 'USER root'),
+    says: /runs as root/,
+  },
+  {
+    name: 'uv-in-final-image',
+    check: 'contents',
+    mistake: 'uv copied into the runtime stage',
+    postgres: 'none',
+    edit: (dir) => replaceIn(dir, 'Dockerfile', 'COPY app /app/app\n', 'COPY app /app/app\nCOPY --from=ghcr.io/astral-sh/uv:0.13.9 /uv /usr/local/bin/uv\n'),
+    says: /uv/,
+  },
+  {
+    name: 'tests-in-final-image',
+    check: 'contents',
+    mistake: 'the whole context copied into the runtime stage, with tests/ no longer in .dockerignore',
+    postgres: 'none',
+    edit: (dir) => {
+      replaceIn(dir, '.dockerignore', 'tests/\n', '');
+      replaceIn(dir, 'Dockerfile', 'COPY app /app/app\n', 'COPY . /app\n');
+    },
+    says: /\/app\/tests/,
+  },
+  {
     name: 'alembic-ini-not-copied',
     check: 'migrate',
-    mistake: "the runtime stage does not COPY alembic.ini, which the release command needs",
+    mistake: 'the runtime stage does not COPY alembic.ini, which the release command needs',
     postgres: 'managed',
     edit: (dir) => replaceIn(dir, 'Dockerfile', 'COPY alembic.ini /app/alembic.ini\n', ''),
     says: /alembic/i,
@@ -126,6 +177,14 @@ export const BREAKAGES: readonly Breakage[] = [
     says: /alembic check|drift|New upgrade operations/i,
   },
   {
+    name: 'app-not-copied',
+    check: 'serve',
+    mistake: 'the runtime stage lacks the app package the CMD imports',
+    postgres: 'none',
+    edit: (dir) => replaceIn(dir, 'Dockerfile', 'COPY app /app/app\n', ''),
+    says: /stopped before answering|ModuleNotFoundError|Could not import/,
+  },
+  {
     name: 'loopback-bind',
     check: 'serve',
     mistake: "the CMD binds 127.0.0.1, which Fly's proxy cannot reach",
@@ -142,11 +201,39 @@ export const BREAKAGES: readonly Breakage[] = [
     says: /503/,
   },
   {
+    name: 'readiness-waits-for-the-database',
+    check: 'readyz',
+    mistake: 'the readiness route waits on a silent database longer than its check allows',
+    postgres: 'managed',
+    edit: (dir) => {
+      replaceIn(dir, 'app/health.py', 'asyncio.timeout(2)', 'asyncio.timeout(30)');
+      replaceIn(dir, 'app/settings.py', 'db_connect_timeout_seconds: int = 5', 'db_connect_timeout_seconds: int = 30');
+    },
+    says: /beyond the check's timeout|did not answer within/,
+  },
+  {
     name: 'delete-not-committed',
     check: 'crud',
     mistake: 'DELETE /items/{id} answers 204 but never commits',
     postgres: 'managed',
     edit: (dir) => replaceIn(dir, 'app/items.py', '    await session.delete(item)\n    await session.commit()\n', '    await session.delete(item)\n'),
     says: /404/,
+  },
+  {
+    name: 'writes-not-replayed',
+    check: 'replay',
+    mistake: 'a write outside the primary region is answered there instead of replayed',
+    postgres: 'managed',
+    regions: ['iad', 'lhr'],
+    edit: (dir) => replaceIn(dir, 'app/replay.py', 'self.active = bool(current_region) and current_region != primary_region', 'self.active = False'),
+    says: /expected 409/,
+  },
+  {
+    name: 'shell-form-cmd',
+    check: 'stop',
+    mistake: 'a shell-form CMD: /bin/sh is PID 1 and never passes SIGTERM on',
+    postgres: 'none',
+    edit: (dir) => replaceIn(dir, 'Dockerfile', 'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]', 'CMD uvicorn app.main:app --host 0.0.0.0 --port 8000'),
+    says: /kill_timeout|Fly would kill it/,
   },
 ];

@@ -60,14 +60,14 @@ import os, shutil, sys
 found = []
 found += [f"uv on PATH: {shutil.which(n)}" for n in ("uv", "uvx") if shutil.which(n)]
 found += [f"uv binary: {p}" for p in ("/uv", "/bin/uv", "/usr/bin/uv", "/usr/local/bin/uv") if os.path.exists(p)]
-wanted_out = {"tests", ".git", ".env", ".venv-dev", ".pytest_cache", ".ruff_cache", ".mypy_cache", "uv.lock.bak"}
+unwanted = {"tests", ".git", ".env", ".venv-dev", ".pytest_cache", ".ruff_cache", ".mypy_cache", "uv.lock.bak"}
 for top in (os.getcwd(),):
     for root, dirs, files in os.walk(top):
         if root.startswith(os.path.join(top, ".venv")):
             continue
         for name in dirs + files:
-            if name in wanted_out or name.startswith(".env"):
-                found.append(f"{os.path.join(root, name)}")
+            if name in unwanted or name.startswith(".env"):
+                found.append(f"{os.path.join(root, name)} is in the image")
 for cache in ("/root/.cache/uv", "/root/.cache/pip", os.path.expanduser("~/.cache/uv")):
     if os.path.isdir(cache) and os.listdir(cache):
         found.append(f"a package cache at {cache}")

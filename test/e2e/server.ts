@@ -6,9 +6,14 @@ import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { CheckFailure } from './run.ts';
 
-export async function httpRequest(url: string, init: RequestInit = {}): Promise<{ status: number; body: string }> {
-  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
-  return { status: response.status, body: await response.text() };
+export async function httpRequest(url: string, init: RequestInit = {}, timeoutMs = 10_000): Promise<{ status: number; body: string }> {
+  try {
+    const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    return { status: response.status, body: await response.text() };
+  } catch (error) {
+    if ((error as Error).name === 'TimeoutError') throw new CheckFailure(`${init.method ?? 'GET'} ${new URL(url).pathname} did not answer within ${timeoutMs / 1000} s`);
+    throw error;
+  }
 }
 
 export function assertPortFree(port: number): Promise<void> {
@@ -53,26 +58,48 @@ function listeners(port: number): Listener[] | undefined {
   return found;
 }
 
-/**
- * Who listens on `port`: whether it is process `pid`, and on every address.
- * Another program can take the port between our check and our server's bind;
- * answers from it must not count as ours.
- */
-export function portOwner(port: number, pid: number | undefined): { ours: boolean; everywhere: boolean } | undefined {
-  const found = listeners(port);
-  if (!found || pid === undefined) return undefined;
-  let sockets: Set<string>;
+/** `pid` and every process below it: a container's server may be a child of its PID 1. */
+function processTree(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // The parent pid is the second field after the command name, which may hold spaces.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i]!) ?? []));
+  return tree;
+}
+
+function socketsOf(pid: number): string[] {
   try {
-    sockets = new Set(readdirSync(`/proc/${pid}/fd`).map((fd) => {
+    return readdirSync(`/proc/${pid}/fd`).map((fd) => {
       try {
         return readlinkSync(`/proc/${pid}/fd/${fd}`);
       } catch {
         return '';
       }
-    }));
+    });
   } catch {
-    return { ours: false, everywhere: false };
+    return [];
   }
+}
+
+/**
+ * Who listens on `port`: whether it is process `pid` (or one of its
+ * children), and on every address. Another program can take the port between
+ * our check and our server's bind; answers from it must not count as ours.
+ */
+export function portOwner(port: number, pid: number | undefined): { ours: boolean; everywhere: boolean } | undefined {
+  const found = listeners(port);
+  if (!found || pid === undefined) return undefined;
+  const sockets = new Set(processTree(pid).flatMap(socketsOf));
   const mine = found.filter((listener) => sockets.has(`socket:[${listener.inode}]`));
   return { ours: mine.length > 0, everywhere: mine.some((listener) => listener.everywhere) };
 }
@@ -103,8 +130,8 @@ export async function waitUntilLive(
   }
 }
 
-export async function expectStatus(baseUrl: string, path: string, expected: number): Promise<void> {
-  const { status, body } = await httpRequest(`${baseUrl}${path}`);
+export async function expectStatus(baseUrl: string, path: string, expected: number, timeoutMs?: number): Promise<void> {
+  const { status, body } = await httpRequest(`${baseUrl}${path}`, {}, timeoutMs);
   if (status !== expected) throw new CheckFailure(`GET ${path} answered ${status}, expected ${expected}: ${body.slice(0, 200)}`);
 }
 
