@@ -17,6 +17,7 @@ import { prepareTools } from './lib/tools.mjs';
 import { measureDownload } from './sections/download.mjs';
 import { measureEnvSize } from './sections/envsize.mjs';
 import { measureGenerate } from './sections/generate.mjs';
+import { measureImage } from './sections/image.mjs';
 import { measureLock } from './sections/lock.mjs';
 import { measureService } from './sections/service.mjs';
 import { measureStartup } from './sections/startup.mjs';
@@ -38,6 +39,7 @@ const SECTIONS = [
   { n: '4', measure: (ctx) => measureLock({ ...ctx, runs: ctx.quick ? 2 : 5 }) },
   { n: '5', measure: measureService },
   { n: '6', measure: measureEnvSize },
+  { n: '7', measure: measureImage },
 ];
 
 function machine() {

@@ -1,4 +1,5 @@
 // One load run against a URL, with wrk or autocannon, as requests per second.
+import { spawn } from 'node:child_process';
 import { run } from './proc.mjs';
 
 export const CONNECTIONS = 50;
@@ -30,4 +31,19 @@ export function loadRun(tool, url, seconds) {
   }
   const { stdout } = run(process.execPath, [tool.bin, '-c', String(CONNECTIONS), '-d', String(seconds), '-j', url]);
   return parseAutocannon(stdout);
+}
+
+/** The same load run without blocking, so the caller can sample the server while it runs. */
+export function loadRunAsync(tool, url, seconds) {
+  const [cmd, args] =
+    tool.name === 'wrk'
+      ? [tool.bin, ['-t2', `-c${CONNECTIONS}`, `-d${seconds}s`, '--timeout', '10s', url]]
+      : [process.execPath, [tool.bin, '-c', String(CONNECTIONS), '-d', String(seconds), '-j', url]];
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(tool.name === 'wrk' ? parseWrk(stdout) : parseAutocannon(stdout)) : reject(new Error(`${tool.name} exited ${code}`))));
+  });
 }

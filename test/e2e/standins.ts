@@ -8,6 +8,8 @@
  *   CPython at /usr/local/bin/python3, as the official images have it. Debian
  *   ships 3.14 (sid), 3.13 (trixie) and 3.11 (bookworm); no suite ships 3.12,
  *   so that one is bookworm with this machine's pyenv build of 3.12 copied in.
+ *   pip is installed as the official images have it: in /usr/local, with no
+ *   EXTERNALLY-MANAGED marker (the bench's tutorial image installs with pip).
  *   The machine's CA bundle goes in too (SSL_CERT_FILE), because PyPI is
  *   reached here through a proxy that presents it.
  * - ghcr.io/astral-sh/uv:<version>: FROM scratch with the uv binary at /uv,
@@ -21,13 +23,14 @@ import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEBIAN_RELEASE, UV_VERSION } from '../../src/core/versions.ts';
-import { docker, dockerQuiet, type Engine } from './engine.ts';
+import { pathToFileURL } from 'node:url';
+import { docker, dockerQuiet, findEngine, type Engine } from './engine.ts';
 import { CheckFailure, mustRun } from './run.ts';
 import { WORK } from './toolbox.ts';
 
 const STANDIN_LABEL = 'org.create-fly-fastapi.standin';
 /** Raise when the way stand-ins are made changes, so every cached one is rebuilt. */
-const RECIPE_VERSION = 2;
+const RECIPE_VERSION = 3;
 const MIRROR = process.env.E2E_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
 const CA_BUNDLE = process.env.SSL_CERT_FILE ?? '/etc/ssl/certs/ca-certificates.crt';
 const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -60,11 +63,11 @@ function pyenvBuild(version: string): string | undefined {
 export function recipe(python: string): Recipe | string {
   switch (python) {
     case '3.14':
-      return { python, suite: 'sid', packages: ['python3.14'], interpreter: 'debian' };
+      return { python, suite: 'sid', packages: ['python3.14', 'python3-pip-whl'], interpreter: 'debian' };
     case '3.13':
-      return { python, suite: 'trixie', packages: ['python3.13'], interpreter: 'debian' };
+      return { python, suite: 'trixie', packages: ['python3.13', 'python3-pip-whl'], interpreter: 'debian' };
     case '3.11':
-      return { python, suite: 'bookworm', packages: ['python3.11'], interpreter: 'debian' };
+      return { python, suite: 'bookworm', packages: ['python3.11', 'python3-pip-whl'], interpreter: 'debian' };
     case '3.12': {
       const build = pyenvBuild('3.12');
       if (!build) return 'no Debian suite ships CPython 3.12 and this machine has no pyenv build of it to copy';
@@ -141,10 +144,16 @@ async function buildPython(engine: Engine, plan: Recipe, env: NodeJS.ProcessEnv,
     if (plan.interpreter !== 'debian') {
       // At the same path, because the build's RUNPATH points there; readable by the image's non-root user.
       const build = plan.interpreter.pyenv;
-      const skip = /\/(test|idlelib|tkinter|turtledemo|site-packages|__pycache__)(\/|$)/;
+      // The standard library and pip: nothing else this machine's build may have collected.
+      const skip = /\/(test|idlelib|tkinter|turtledemo|__pycache__)(\/|$)|\/site-packages\/(?!pip[-/]|pip$)[^/]+/;
       cpSync(build, join(root, build), { recursive: true, filter: (source) => !skip.test(source.slice(build.length)) });
       for (let dir = build; dir !== '/'; dir = join(dir, '..')) chmodSync(join(root, dir), 0o755);
       interpreter = join(build, 'bin', `python${plan.python}`);
+    }
+    if (plan.interpreter === 'debian') {
+      rmSync(join(root, `usr/lib/python${plan.python}/EXTERNALLY-MANAGED`), { force: true });
+      const pip = `W=$(ls /usr/share/python-wheels/pip-*.whl) && python${plan.python} "$W/pip" install --quiet --no-index --root-user-action=ignore "$W"`;
+      await mustRun('pip into the stand-in', 'chroot', [root, 'sh', '-c', pip], { cwd: WORK, env, timeoutMs: 300_000 });
     }
     for (const name of ['python3', 'python', `python${plan.python}`]) {
       rmSync(join(root, 'usr/local/bin', name), { force: true });
@@ -188,4 +197,21 @@ export async function ensureBaseImages(engine: Engine, pythons: readonly string[
   }
   await docker(engine, 'docker image ls', ['image', 'ls', '--filter', `label=${STANDIN_LABEL}`]);
   return problems;
+}
+
+/**
+ * For `npm run bench`: `node --import tsx test/e2e/standins.ts 3.14` makes the
+ * base images that Python's Dockerfile names and prints the engine and the
+ * pinned uv as JSON.
+ */
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const engine = await findEngine(process.env);
+  if ('problem' in engine) {
+    console.log(JSON.stringify({ problem: engine.problem }));
+  } else {
+    mkdirSync(WORK, { recursive: true });
+    const problems = await ensureBaseImages(engine, process.argv.slice(2), process.env, (line) => console.error(line));
+    const problem = [...problems.values()][0];
+    console.log(JSON.stringify(problem ? { problem } : { client: engine.client, env: { DOCKER_BUILDKIT: engine.env.DOCKER_BUILDKIT }, buildArgs: engine.buildArgs, uv: await pinnedUv(process.env) }));
+  }
 }

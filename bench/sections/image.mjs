@@ -1,0 +1,157 @@
+// 7. The image, against the tutorial's single-stage pip image (bench/reference/Dockerfile),
+// both built with BuildKit on the same base: size over that base, container start to the
+// first 200, memory at idle and at the peak of the 50-connection load, and the rebuild
+// after one edit in app/ (the dependency layers must stay cached).
+import { appendFileSync, cpSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { buildImage, imageSize, prepareEngine, removeContainer, removeLabelled, startContainer, treeRss } from '../lib/docker.mjs';
+import { loadRunAsync } from '../lib/load.mjs';
+import { say } from '../lib/log.mjs';
+import * as pg from '../lib/postgres.mjs';
+import { httpGet, run } from '../lib/proc.mjs';
+import { makeRow, skippedRow, target } from '../lib/rows.mjs';
+import { median } from '../lib/stats.mjs';
+
+const PYTHON = '3.14';
+const BASE = `python:${PYTHON}-slim-trixie`;
+const REFERENCE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'reference');
+const MB = 1e6;
+const ROWS = [
+  ['7a', 'image size over its base'],
+  ['7b', 'container start to first 200'],
+  ['7c', 'service memory at idle'],
+  ['7d', 'service memory at load peak'],
+  ['7e', 'rebuild after one edit in app/'],
+];
+
+async function firstOk(url, container, engine, timeoutMs = 60_000) {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    if ((await httpGet(url, 1000)).status === 200) return performance.now();
+    await sleep(5);
+  }
+  const logs = engine.docker(['logs', container.id], { allowFailure: true });
+  throw new Error(`no 200 from ${url} within ${timeoutMs / 1000} s\n${logs.stdout}${logs.stderr}`);
+}
+
+function makeProjects(ctx, engine) {
+  const dir = join(ctx.tmp, 'image');
+  run('mkdir', ['-p', dir]);
+  say('   generating the default project and locking it in its Python image');
+  run(process.execPath, [join(ctx.repo, 'index.js'), 'ours-image', '--yes', '--no-lock', '--no-git', '--no-launch'], { cwd: dir });
+  const ours = join(dir, 'ours-image');
+  const cache = join(ctx.repo, '.e2e', 'uv-cache');
+  run('mkdir', ['-p', cache]);
+  engine.docker(['run', '--rm', '--network', 'host', '--volume', `${ours}:/project`, '--workdir', '/project', '--volume', `${engine.uv}:/usr/local/bin/uv:ro`,
+    '--volume', `${cache}:/uv-cache`, '--env', 'UV_CACHE_DIR=/uv-cache', '--env', 'HOME=/tmp', BASE, 'uv', 'lock']);
+  const reference = join(dir, 'reference');
+  cpSync(REFERENCE_DIR, reference, { recursive: true });
+  return { ours, reference };
+}
+
+/** Builds both (the first build fills the caches and is not the figure), then the rebuild after an edit. */
+function buildBoth(engine, apps) {
+  const rebuild = {};
+  for (const app of apps) {
+    buildImage(engine, app.dir, app.tag);
+    appendFileSync(join(app.dir, 'app', 'main.py'), '\n# edited\n');
+    rebuild[app.key] = buildImage(engine, app.dir, app.tag);
+  }
+  return rebuild;
+}
+
+async function measureStarts(engine, apps, runs) {
+  const samples = { ours: [], reference: [] };
+  for (let i = -1; i < runs; i++) {
+    for (const app of apps) {
+      const started = performance.now();
+      const container = startContainer(engine, app.tag, app.env);
+      try {
+        const ready = await firstOk(`http://127.0.0.1:${app.port}/healthz`, container, engine);
+        if (i >= 0) samples[app.key].push(ready - started);
+      } finally {
+        removeContainer(engine, container);
+      }
+    }
+  }
+  return samples;
+}
+
+async function measureMemory(engine, apps, tool, seconds) {
+  const figures = {};
+  for (const app of apps) {
+    const container = startContainer(engine, app.tag, app.env);
+    try {
+      await firstOk(`http://127.0.0.1:${app.port}/healthz`, container, engine);
+      // Settle: one request through every route the load uses, then quiet.
+      await httpGet(`http://127.0.0.1:${app.port}/items?limit=50`, 10_000);
+      await sleep(2000);
+      const idle = treeRss(container.pid);
+      let peak = idle;
+      let loading = true;
+      const load = loadRunAsync(tool, `http://127.0.0.1:${app.port}/items?limit=50`, seconds).finally(() => (loading = false));
+      while (loading) {
+        peak = Math.max(peak, treeRss(container.pid));
+        await sleep(50);
+      }
+      const result = await load;
+      figures[app.key] = { idle, peak, failed: result.failed, requests: result.requests };
+    } finally {
+      removeContainer(engine, container);
+    }
+  }
+  return figures;
+}
+
+export async function measureImage(ctx) {
+  const skipAll = (reason) => ROWS.map(([id, measure]) => skippedRow({ id, measure, reason }));
+  const noDatabase = pg.unavailableReason();
+  if (noDatabase) return skipAll(noDatabase);
+  say('7. the image: building the stand-in base images if needed');
+  const engine = prepareEngine(ctx.repo, PYTHON);
+  if (engine.problem) return skipAll(engine.problem);
+  removeLabelled(engine);
+  try {
+    const dirs = makeProjects(ctx, engine);
+    const databaseUrl = pg.databaseUrl();
+    const apps = [
+      { key: 'ours', dir: dirs.ours, tag: `cff-bench-ours:${process.pid}`, port: 8000, env: { DATABASE_URL: databaseUrl.replace(/^postgresql:/, 'postgres:'), FORWARDED_ALLOW_IPS: '*' } },
+      { key: 'reference', dir: dirs.reference, tag: `cff-bench-reference:${process.pid}`, port: 8080, env: { DATABASE_URL: databaseUrl } },
+    ];
+    for (const app of apps) {
+      if ((await httpGet(`http://127.0.0.1:${app.port}/healthz`, 500)).status !== 0) throw new Error(`port ${app.port} is already answering: stop whatever listens there`);
+    }
+    say('   building both images');
+    const rebuild = buildBoth(engine, apps);
+    const base = imageSize(engine, BASE);
+    const size = Object.fromEntries(apps.map((app) => [app.key, imageSize(engine, app.tag) - base]));
+
+    pg.recreateDatabase();
+    engine.docker(['run', '--rm', '--network', 'host', '--env', `DATABASE_URL=${apps[0].env.DATABASE_URL}`, '--entrypoint', 'alembic', apps[0].tag, 'upgrade', 'head']);
+    const seeded = pg.seedItems(1000);
+    say(`   database migrated by our release command, ${seeded} rows`);
+
+    const runs = ctx.quick ? 3 : 10;
+    say(`   ${runs} container starts each`);
+    const starts = await measureStarts(engine, apps, runs);
+    const seconds = ctx.quick ? 3 : 10;
+    say(`   memory at idle and under ${seconds} s of load`);
+    const memory = await measureMemory(engine, apps, ctx.tools.loadTool(), seconds);
+    pg.dropDatabase();
+
+    const anchorName = 'tutorial pip image';
+    const failed = (key) => (memory[key].failed ? `, ${memory[key].failed} of ${memory[key].requests} requests failed` : '');
+    return [
+      makeRow({ id: '7a', measure: ROWS[0][1], unit: 'MB', ours: size.ours, anchorName, anchor: size.reference, goal: target.ratioAtMost(0.8), note: `BuildKit, both FROM ${BASE} (a stand-in: Debian's CPython); base ${(base / MB).toFixed(0)} MB` }),
+      makeRow({ id: '7b', measure: ROWS[1][1], unit: 'ms', ours: median(starts.ours), anchorName, anchor: median(starts.reference), goal: target.ratioAtMost(1.0), note: `docker run --detach to the first 200 on /healthz, median of ${runs}`, samples: starts }),
+      makeRow({ id: '7c', measure: ROWS[2][1], unit: 'MB', ours: memory.ours.idle, anchorName, anchor: memory.reference.idle, goal: target.ratioAtMost(1.0), note: 'resident memory of the container\'s processes, after one /items request' }),
+      makeRow({ id: '7d', measure: ROWS[3][1], unit: 'MB', ours: memory.ours.peak, anchorName, anchor: memory.reference.peak, goal: target.ratioAtMost(1.0), note: `peak under 50 connections on /items?limit=50${failed('ours')}${failed('reference') ? `; reference${failed('reference')}` : ''}` }),
+      makeRow({ id: '7e', measure: ROWS[4][1], unit: 'ms', ours: rebuild.ours, anchorName, anchor: rebuild.reference, goal: target.below(5000, '5 s'), note: 'docker build after appending a line to app/main.py' }),
+    ];
+  } finally {
+    removeLabelled(engine);
+  }
+}
