@@ -48,7 +48,7 @@ export function helpText(version: string): string {
     const names = [control.alias && `-${control.alias}`, `--${control.flag}`, control.negatable && `--no-${control.flag}`]
       .filter(Boolean)
       .join(', ');
-    lines.push(row(`  ${names}`, control.summary));
+    lines.push(row(`  ${names}${control.placeholder ? ` ${control.placeholder}` : ''}`, control.summary));
   }
   lines.push(
     '',
