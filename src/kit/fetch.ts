@@ -23,9 +23,11 @@ const TARBALL = /\.(tgz|tar\.gz)$/;
 /** What can only be a path, never an npm spec. */
 const PATH_LIKE = /^(\.{1,2}([\\/]|$)|[\\/]|~|[A-Za-z]:[\\/])/;
 
-function lastLine(text: string): string {
+/** The line of a tool's output that says why: npm's first error line that is not its code or log path. */
+function reason(text: string): string {
   const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
-  return [...lines].reverse().find((line) => /error/i.test(line)) ?? lines.at(-1) ?? 'no output';
+  const npm = lines.filter((line) => /^npm (error|ERR!)/.test(line) && !/^npm (error|ERR!) (code |A complete log)/.test(line));
+  return npm[0] ?? lines.at(-1) ?? 'no output';
 }
 
 async function run(command: string, args: string[], cwd: string): Promise<{ ok: boolean; stdout: string; output: string }> {
@@ -37,7 +39,7 @@ async function run(command: string, args: string[], cwd: string): Promise<{ ok: 
 /** npm pack's tarballs hold one folder, package/; `tar` refuses members that would land outside. */
 async function unpack(tarball: string, into: string, spec: string): Promise<string> {
   const result = await run('tar', ['-xzf', tarball, '-C', into, '--no-same-owner', '--no-same-permissions'], into);
-  if (!result.ok) throw new KitError(`${spec}: cannot unpack the kit: ${lastLine(result.output)}`);
+  if (!result.ok) throw new KitError(`${spec}: cannot unpack the kit: ${reason(result.output)}`);
   const dir = join(into, 'package');
   if (!(await stat(dir).catch(() => undefined))?.isDirectory()) throw new KitError(`${spec}: not a package tarball (no package/ folder inside)`);
   return dir;
@@ -61,7 +63,7 @@ export async function fetchKit(spec: string, cwd = process.cwd()): Promise<Fetch
       return { dir: await unpack(path, temp, spec), source: { spec, kind: 'tarball' }, dispose };
     }
     const packed = await run('npm', ['pack', spec, '--ignore-scripts', '--json', '--pack-destination', temp], temp);
-    if (!packed.ok) throw new KitError(`--kit: cannot fetch ${spec} with npm: ${lastLine(packed.output)}`);
+    if (!packed.ok) throw new KitError(`--kit: cannot fetch ${spec} with npm: ${reason(packed.output)}`);
     let filename: string | undefined;
     try {
       filename = (JSON.parse(packed.stdout) as { filename: string }[])[0]?.filename;
