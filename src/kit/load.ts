@@ -30,7 +30,7 @@ const RESERVED: [RegExp, string][] = [
 
 const NPM_NAME = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
 /** A PEP 508 requirement, loosely: a distribution name, extras, then anything but a line break. */
-const REQUIREMENT = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?(?:\[[A-Za-z0-9._,\s-]*\])?(?:\s*[<>=!~;@ ][^\n\r"]*)?$/;
+const REQUIREMENT = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?(?:\[[A-Za-z0-9._,\s-]*\])?(?:\s*[<>=!~;@][^\n\r"]*)?$/;
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 /** Names that say "secret": those go through `fly secrets set`, never into fly.toml. */
 const SECRET_NAME = /SECRET|TOKEN|PASSW|CREDENTIAL|PRIVATE|(^|_)(API_?)?KEY(S)?(_|$)|APIKEY|^(DIRECT_)?DATABASE_URL$/;
