@@ -3,7 +3,6 @@
  * its dependencies and [env] as a feature, its files as templates laid over
  * ours, and the check of its `requires` range.
  */
-import { dirname, join } from 'node:path';
 import type { Feature } from '../core/features/types.ts';
 import type { TemplateFiles } from '../core/plan.ts';
 import type { Template } from '../core/render.ts';
@@ -31,7 +30,7 @@ export function checkRequires(kit: Kit, generatorVersion: string): void {
 
 /** Where a kit file came from, for messages. */
 export function kitFilePath(kit: Kit, key: string): string {
-  return join(dirname(kit.file), 'files', key);
+  return `${kit.file.slice(0, -'/kit.toml'.length)}/files/${key}`;
 }
 
 /** The kit as the last feature: its dependencies, and its [env] in fly.toml. */

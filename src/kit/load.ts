@@ -161,36 +161,43 @@ export function readKitToml(file: string, text: string, source: KitSource): Omit
 }
 
 /** Every regular file under files/, keyed by its path there; anything else is refused. */
-async function readFiles(root: string): Promise<Map<string, string>> {
+async function readFiles(root: string, shown: string): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   const stat = await lstat(root).catch(() => undefined);
   if (!stat) return found;
-  if (!stat.isDirectory()) throw new KitError(`${root}: must be a folder of files`);
+  if (!stat.isDirectory()) throw new KitError(`${shown}: must be a folder of files`);
   const walk = async (dir: string, prefix: string) => {
     for (const entry of await readdir(dir, { withFileTypes: true })) {
       const full = join(dir, entry.name);
       const key = prefix + entry.name;
-      if (entry.isSymbolicLink()) throw new KitError(`${full}: a symbolic link; a kit's files must be plain files`);
+      const where = `${shown}/${key}`;
+      if (entry.isSymbolicLink()) throw new KitError(`${where}: a symbolic link; a kit's files must be plain files`);
       if (entry.isDirectory()) await walk(full, `${key}/`);
       else if (entry.isFile()) found.set(key, await readFile(full, 'utf8'));
-      else throw new KitError(`${full}: not a plain file`);
+      else throw new KitError(`${where}: not a plain file`);
     }
   };
   await walk(root, '');
   return found;
 }
 
-/** Reads and checks the kit in `dir`. */
+/**
+ * Reads and checks the kit in `dir`. Messages name its files as the user knows
+ * them: under the folder given to --kit, or under the package spec or tarball
+ * (`@acme/fly-kit@^1/kit.toml`), never under the temp folder it was unpacked in.
+ */
 export async function loadKit(dir: string, source: KitSource): Promise<Kit> {
-  const file = join(dir, 'kit.toml');
-  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+  const shown = source.kind === 'directory' ? source.spec.replace(/[\\/]+$/, '') : source.spec;
+  const file = `${shown}/kit.toml`;
+  const text = await readFile(join(dir, 'kit.toml'), 'utf8').catch((error: NodeJS.ErrnoException) => {
     throw new KitError(error.code === 'ENOENT' ? `${source.spec}: no kit.toml in the kit` : `${file}: ${error.message}`);
   });
   const kit = readKitToml(file, text, source);
   const filesDir = join(dir, 'files');
-  const sources = await readFiles(filesDir);
+  const shownFiles = `${shown}/files`;
+  const sources = await readFiles(filesDir, shownFiles);
   for (const key of sources.keys()) {
-    const where = join(filesDir, key);
+    const where = `${shownFiles}/${key}`;
     const path = insideProject(where, outputPath(key));
     const reserved = RESERVED.find(([pattern]) => pattern.test(path));
     if (reserved) throw new KitError(`${where}: a kit cannot write ${path}: ${reserved[1]}`);
@@ -199,7 +206,7 @@ export async function loadKit(dir: string, source: KitSource): Promise<Kit> {
   try {
     files = await compileTemplates(sources);
   } catch (error) {
-    throw new KitError(`${filesDir}: ${(error as Error).message.split('\n')[0]}`);
+    throw new KitError(`${shownFiles}: ${(error as Error).message.split('\n')[0]}`);
   }
   return { ...kit, files };
 }
