@@ -99,7 +99,7 @@ export function clackAsker({ force }: AskerSettings): Asker {
   return async (def, suggested, resolved, suggestedBy) => {
     const key = def.key as keyof ProjectOptions;
     // A kit's default is preselected; the question says whose it is.
-    const note = suggestedBy ? ` (preselected: the ${suggestedBy} default)` : '';
+    const note = suggestedBy ? ` (preselected by ${suggestedBy})` : '';
     if (key === 'regions') return (await askRegions(resolved, suggested as string[], note)) as never;
     if (def.boolean) {
       const billed = key === 'launch' && (resolved.postgres === 'managed' || resolved.postgres === 'unmanaged');
