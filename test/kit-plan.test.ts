@@ -60,7 +60,7 @@ describe('a kit in the plan', () => {
     assert.equal(JSON.parse(file(plan, RECORD_PATH)!).files.Dockerfile.owner, 'kit');
   });
 
-  it('a kit without Postgres may drop the migrations files, since no release command reads them', async () => {
+  it('removing alembic.ini is allowed when no release command reads it (no Postgres)', async () => {
     const kit = await kitFrom((dir) =>
       writeFileSync(join(dir, 'kit.toml'), readFileSync(join(dir, 'kit.toml'), 'utf8').replace('postgres = "managed"', 'postgres = "none"').replace('remove = [', 'remove = ["alembic.ini", ')),
     );
