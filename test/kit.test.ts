@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'smol-toml';
@@ -127,6 +127,17 @@ describe('the example kit, applied without a terminal', () => {
 
     it('named with a range, fetched with the user npm configuration', () => {
       assertExampleKitApplied(generate(['--kit', '@acme/fly-kit@^1', '--workflows', ...RUN], env), '@acme/fly-kit@^1', 'npm');
+    });
+
+    it("a scope's registry from the project's .npmrc, where the command runs", () => {
+      const cwd = tempDir();
+      writeFileSync(join(cwd, '.npmrc'), `@acme:registry=${registry.url}\n`);
+      const empty = join(tempDir(), 'npmrc');
+      writeFileSync(empty, '');
+      // The user's own npmrc says nothing: only the project's names the registry.
+      const run = runCli(['svc', '--kit', '@acme/fly-kit', '--workflows', ...RUN], { cwd, env: { ...env, NPM_CONFIG_USERCONFIG: empty } });
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(JSON.parse(readFileSync(join(cwd, 'svc', RECORD), 'utf8')).kit.version, '1.4.0');
     });
 
     it('a version the registry does not have: exit 2 with npm reason, nothing written', () => {

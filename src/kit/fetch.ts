@@ -62,7 +62,8 @@ export async function fetchKit(spec: string, cwd = process.cwd()): Promise<Fetch
       if (!TARBALL.test(spec)) throw new KitError(`--kit: ${spec} is a file, not a kit folder or a .tgz`);
       return { dir: await unpack(path, temp, spec), source: { spec, kind: 'tarball' }, dispose };
     }
-    const packed = await run('npm', ['pack', spec, '--ignore-scripts', '--json', '--pack-destination', temp], temp);
+    // Run where the user is, so a project's .npmrc (a scope's private registry) applies too.
+    const packed = await run('npm', ['pack', spec, '--ignore-scripts', '--json', '--pack-destination', temp], cwd);
     if (!packed.ok) throw new KitError(`--kit: cannot fetch ${spec} with npm: ${reason(packed.output)}`);
     let filename: string | undefined;
     try {
