@@ -1,6 +1,7 @@
 /** Resolution from ordered sources of answers: flags, kit lock, (record), kit default, prompt, default. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { parseArgs } from '../src/options/args.ts';
 import { resolveAnswers, type AnswerSource, type Asker } from '../src/options/resolve.ts';
 import type { ProjectOptions } from '../src/options/schema.ts';
 
@@ -80,5 +81,19 @@ describe('answers from ordered sources', () => {
     await assert.rejects(resolveAnswers({ directory: 'svc' }, { env, yes: true, sources: [lock, bad] }), {
       message: /^kit\.toml \[kit-default\] regions: Managed Postgres is not offered in 'jnb'/,
     });
+  });
+});
+
+describe('--kit on the command line', () => {
+  it('takes a value, spaced or after =, and is not an answer', () => {
+    assert.deepEqual(parseArgs(['svc', '--kit', '@acme/fly-kit@^1']).run.kit, '@acme/fly-kit@^1');
+    assert.deepEqual(parseArgs(['--kit=./acme-kit', 'svc']).run.kit, './acme-kit');
+    assert.deepEqual(parseArgs(['--kit=./acme-kit', 'svc']).given, { directory: 'svc' });
+  });
+
+  it('refuses a missing value and a second --kit', () => {
+    assert.throws(() => parseArgs(['svc', '--kit']), { name: 'UsageError', message: '--kit: needs a value <source>' });
+    assert.throws(() => parseArgs(['svc', '--kit', '--yes']), { message: '--kit: needs a value <source>' });
+    assert.throws(() => parseArgs(['--kit', 'a', '--kit=b']), { message: '--kit: given twice (also as --kit)' });
   });
 });

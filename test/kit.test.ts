@@ -150,6 +150,15 @@ describe('the example kit, applied without a terminal', () => {
     });
   });
 
+  it('--dry-run with a kit lists its files and the record, and writes nothing', () => {
+    const cwd = tempDir();
+    const run = runCli(['svc', '--kit', EXAMPLE_KIT, '--workflows', '--dry-run', ...RUN], { cwd });
+    assert.equal(run.status, 0, run.stderr);
+    for (const path of ['.github/CODEOWNERS', 'docs/platform.md', RECORD]) assert.match(run.stdout, new RegExp(`^  ${path.replaceAll('.', '\\.')} +\\d+ B$`, 'm'));
+    assert.doesNotMatch(run.stdout, /fly-deploy\.yml/);
+    assert.deepEqual(readTree(cwd), new Map());
+  });
+
   it('a flag beats a kit default, and the answer is recorded as the flag', () => {
     const tree = generate(['--kit', EXAMPLE_KIT, '--workflows', '--scaling', 'always-on', '--regions', 'lhr', ...RUN]);
     const record = JSON.parse(tree.get(RECORD)!);
