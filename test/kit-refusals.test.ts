@@ -72,10 +72,10 @@ const REFUSALS: Refusal[] = [
   { what: 'a secret in [env]', kit: (d) => editToml(d, (t) => t.replace('\n[env]\n', '\n[env]\nSENTRY_API_TOKEN = "abc"\n')), message: new RegExp(`^${K} \\[env\\] SENTRY_API_TOKEN: looks like a secret; set it with \`fly secrets set\`, never in fly\\.toml$`) },
   { what: 'a URL with credentials in [env]', kit: (d) => editToml(d, (t) => t.replace('\n[env]\n', '\n[env]\nCACHE_URL = "redis://app:hunter2@cache.internal:6379"\n')), message: new RegExp(`^${K} \\[env\\] CACHE_URL: holds a URL with credentials; set it with \`fly secrets set\`$`) },
   { what: 'a dependency that is not a requirement', kit: (d) => editToml(d, (t) => t.replace('add = ["structlog>=24.1"]', 'add = ["structlog>=24.1", "rm -rf /"]')), message: new RegExp(`^${K} \\[dependencies\\] add: 'rm -rf /' is not a requirement like "structlog>=24\\.1"$`) },
-  { what: 'a template naming data we do not have', kit: (d) => addFile(d, 'TEAM.md.hbs', 'Owned by {{team}}\n'), message: new RegExp(`^${F}/TEAM\\.md\\.hbs: "team" not defined in`) },
-  { what: 'a kit folder without kit.toml', kit: (d) => join(d, 'files'), message: /^\S*\/acme-kit\/files: no kit\.toml in the kit$/ },
+  { what: 'a template naming data we do not have', kit: (d) => addFile(d, 'TEAM.md.hbs', 'Owned by {{team}}\n'), message: new RegExp(`^${F}/TEAM\\.md\\.hbs: line 1: \\{\\{team\\}\\} is not in the template data \\(README, Starter kits, lists the names\\)$`) },
+  { what: 'a kit folder without kit.toml', kit: (d) => join(d, 'files'), message: /^--kit: \S*\/acme-kit\/files: no kit\.toml in it$/ },
   { what: 'a kit path that does not exist', kit: (d) => `${d}-missing`, message: /^--kit: \S*\/acme-kit-missing does not exist$/ },
-  { what: 'a .tgz that is not a tarball', kit: (d) => (writeFileSync(`${d}.tgz`, 'not gzip'), `${d}.tgz`), message: /^\S*\/acme-kit\.tgz: cannot unpack the kit: / },
+  { what: 'a .tgz that is not a tarball', kit: (d) => (writeFileSync(`${d}.tgz`, 'not gzip'), `${d}.tgz`), message: /^--kit: \S*\/acme-kit\.tgz: cannot unpack the kit: gzip: stdin: not in gzip format$/ },
 ];
 
 describe('kits that are refused', () => {

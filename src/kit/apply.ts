@@ -46,6 +46,13 @@ export function kitFeature(kit: Kit): Feature {
   };
 }
 
+/** Handlebars' strict-mode message, said in the kit author's terms. */
+function renderProblem(message: string): string {
+  const unknown = /^"([^"]+)" not defined in .* - (\d+):\d+/.exec(message);
+  if (unknown) return `line ${unknown[2]}: {{${unknown[1]}}} is not in the template data (README, Starter kits, lists the names)`;
+  return message.split('\n')[0]!;
+}
+
 /** Our templates plus the kit's, keyed `kit/<path>`; a kit template that fails to render names its file. */
 export function withKitFiles(templates: TemplateFiles, kit: Kit): TemplateFiles {
   const merged = new Map<string, Template>(templates);
@@ -57,7 +64,7 @@ export function withKitFiles(templates: TemplateFiles, kit: Kit): TemplateFiles 
             try {
               return template(context);
             } catch (error) {
-              throw new KitError(`${kitFilePath(kit, key)}: ${(error as Error).message.split('\n')[0]}`);
+              throw new KitError(`${kitFilePath(kit, key)}: ${renderProblem((error as Error).message)}`);
             }
           };
     merged.set(`${KIT_FEATURE_ID}/${key}`, named);

@@ -23,11 +23,11 @@ const TARBALL = /\.(tgz|tar\.gz)$/;
 /** What can only be a path, never an npm spec. */
 const PATH_LIKE = /^(\.{1,2}([\\/]|$)|[\\/]|~|[A-Za-z]:[\\/])/;
 
-/** The line of a tool's output that says why: npm's first error line that is not its code or log path. */
+/** The line of a tool's output that says why: npm's first error line that is not its code or log path, or the first line. */
 function reason(text: string): string {
   const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
   const npm = lines.filter((line) => /^npm (error|ERR!)/.test(line) && !/^npm (error|ERR!) (code |A complete log)/.test(line));
-  return npm[0] ?? lines.at(-1) ?? 'no output';
+  return npm[0] ?? lines[0] ?? 'no output';
 }
 
 async function run(command: string, args: string[], cwd: string): Promise<{ ok: boolean; stdout: string; output: string }> {
@@ -39,9 +39,9 @@ async function run(command: string, args: string[], cwd: string): Promise<{ ok: 
 /** npm pack's tarballs hold one folder, package/; `tar` refuses members that would land outside. */
 async function unpack(tarball: string, into: string, spec: string): Promise<string> {
   const result = await run('tar', ['-xzf', tarball, '-C', into, '--no-same-owner', '--no-same-permissions'], into);
-  if (!result.ok) throw new KitError(`${spec}: cannot unpack the kit: ${reason(result.output)}`);
+  if (!result.ok) throw new KitError(`--kit: ${spec}: cannot unpack the kit: ${reason(result.output)}`);
   const dir = join(into, 'package');
-  if (!(await stat(dir).catch(() => undefined))?.isDirectory()) throw new KitError(`${spec}: not a package tarball (no package/ folder inside)`);
+  if (!(await stat(dir).catch(() => undefined))?.isDirectory()) throw new KitError(`--kit: ${spec}: not a package tarball (no package/ folder inside)`);
   return dir;
 }
 

@@ -190,7 +190,7 @@ export async function loadKit(dir: string, source: KitSource): Promise<Kit> {
   const shown = source.kind === 'directory' ? source.spec.replace(/[\\/]+$/, '') : source.spec;
   const file = `${shown}/kit.toml`;
   const text = await readFile(join(dir, 'kit.toml'), 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new KitError(error.code === 'ENOENT' ? `${source.spec}: no kit.toml in the kit` : `${file}: ${error.message}`);
+    throw new KitError(error.code === 'ENOENT' ? `--kit: ${source.spec}: no kit.toml in it` : `${file}: ${error.message}`);
   });
   const kit = readKitToml(file, text, source);
   const filesDir = join(dir, 'files');
