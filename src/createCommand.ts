@@ -11,13 +11,17 @@ import {
   VERSION,
   CancelledError,
   createProject,
+  kitAnswerSources,
   loadTemplates,
   nextSteps,
   planProject,
   rerunCommand,
-  resolveOptions,
+  prepareKit,
+  resolveAnswers,
+  type AnswerOrigins,
   type CreateResult,
   type Environment,
+  type Kit,
   type ProjectOptions,
 } from './api.ts';
 import { abortAll } from './cleanup.ts';
@@ -25,7 +29,7 @@ import { describeLaunch, launchApp, type LaunchResult } from './steps/launch.ts'
 import { inspectTarget } from './steps/target.ts';
 import { findOnPath, isInsideGitRepo } from './steps/tools.ts';
 import { say, showNextSteps } from './ui/finish.ts';
-import { clackAsker, confirmSummary, summary } from './ui/prompts.ts';
+import { clackAsker, confirmSummary, kitIntro, summary } from './ui/prompts.ts';
 import { interruptActiveTask, startTask, type Task } from './ui/task.ts';
 import type { ParsedArgs } from './options/args.ts';
 
@@ -79,21 +83,27 @@ function fail(error: unknown): never {
   process.exit(exitCode);
 }
 
-async function askOptions(given: Partial<ProjectOptions>, yes: boolean, force: boolean): Promise<ProjectOptions> {
-  const ask = clackAsker({ force });
+interface Answers {
+  options: ProjectOptions;
+  origins: AnswerOrigins;
+}
+
+async function askOptions(given: Partial<ProjectOptions>, run: ParsedArgs['run'], kit: Kit | undefined): Promise<Answers> {
+  const ask = clackAsker({ force: run.force });
   let previous: Partial<ProjectOptions> = {};
   for (;;) {
     const env = detectEnvironment(given.directory ?? previous.directory);
-    const options = await resolveOptions(given, { env, yes, ask, previous });
+    const answers = await resolveAnswers(given, { env, yes: run.yes, ask, previous, sources: kitAnswerSources(kit) });
+    const shown = { origins: answers.origins, kit };
     // --yes means no questions, the last one included.
-    if (yes) {
-      p.note(summary(options), 'Your project');
-      return options;
+    if (run.yes) {
+      p.note(summary(answers.options, shown), 'Your project');
+      return answers;
     }
-    const choice = await confirmSummary(options);
-    if (choice === 'create') return options;
+    const choice = await confirmSummary(answers.options, shown);
+    if (choice === 'create') return answers;
     if (choice === 'cancel') throw new CancelledError();
-    previous = options;
+    previous = answers.options;
   }
 }
 
@@ -115,10 +125,13 @@ async function main({ given, run }: ParsedArgs): Promise<number> {
   // A directory given on the command line that cannot be used stops the run before the questions, not after.
   if (interactive && given.directory !== undefined) await inspectTarget(given.directory, [], run.force);
   if (interactive) p.intro(`create-fly-fastapi ${VERSION}: a FastAPI service for Fly.io`);
-  const options = interactive
-    ? await askOptions(given, run.yes, run.force)
-    : await resolveOptions(given, { env: detectEnvironment(given.directory), yes: run.yes });
-  const plan = planProject(options, await loadTemplates(), { generatorVersion: VERSION });
+  // Fetched and checked before any question: a kit that cannot be used stops the run here.
+  const kit = run.kit === undefined ? undefined : await prepareKit(run.kit);
+  if (kit && interactive) p.log.info(kitIntro(kit));
+  const { options, origins } = interactive
+    ? await askOptions(given, run, kit)
+    : await resolveAnswers(given, { env: detectEnvironment(given.directory), yes: run.yes, sources: kitAnswerSources(kit) });
+  const plan = planProject(options, await loadTemplates(), { generatorVersion: VERSION, kit, origins });
 
   if (run.dryRun) {
     printDryRun(options, plan.files);
@@ -171,7 +184,7 @@ async function main({ given, run }: ParsedArgs): Promise<number> {
   }
 
   const steps = nextSteps(options, { locked: result.locked, launched: launch?.appCreated ?? false, appName: launch?.appName });
-  showNextSteps(steps, rerunCommand(options), interactive);
+  showNextSteps(steps, rerunCommand(options, kit?.source.spec), interactive);
   // Relative to where the user is, so the last line fits a narrow terminal.
   if (interactive) p.outro(`Created ${options.name} in ${displayPath(result.dir)}`);
   else p.log.success(`Created ${options.name} in ${result.dir}`);

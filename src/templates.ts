@@ -45,15 +45,20 @@ function named(key: string, template: Template): Template {
  */
 export async function loadTemplates(dir?: string): Promise<TemplateFiles> {
   let templates: ReadonlyMap<string, Template> | undefined = dir === undefined ? EMBEDDED_TEMPLATES : undefined;
-  if (!templates) {
-    const sources = await readFolder(dir ?? TEMPLATES_DIR);
-    const { default: Handlebars } = await import('handlebars');
-    const handlebars = Handlebars.create();
-    handlebars.registerHelper(HELPERS);
-    templates = new Map(
-      [...sources].map(([key, text]) => [key, key.endsWith('.hbs') ? handlebars.compile(text, COMPILE_OPTIONS) : text] as const),
-    );
-  }
+  templates ??= await compileTemplates(await readFolder(dir ?? TEMPLATES_DIR));
   const keys = [...templates.keys()].sort((a, b) => a.localeCompare(b));
   return new Map(keys.map((key) => [key, named(key, templates.get(key)!)]));
+}
+
+/**
+ * Texts keyed by path, `.hbs` ones compiled with the full Handlebars (loaded
+ * only now) and our helpers: the same rules for our folders and a kit's files/.
+ */
+export async function compileTemplates(sources: ReadonlyMap<string, string>): Promise<Map<string, Template>> {
+  const { default: Handlebars } = await import('handlebars');
+  const handlebars = Handlebars.create();
+  handlebars.registerHelper(HELPERS);
+  return new Map(
+    [...sources].map(([key, text]) => [key, key.endsWith('.hbs') ? handlebars.compile(text, COMPILE_OPTIONS) : text] as const),
+  );
 }

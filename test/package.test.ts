@@ -17,11 +17,12 @@ describe('the published package', () => {
   const files = pack!.files.map((file) => file.path);
 
   it('ships the bundle and the types; the templates travel inside the bundle', async () => {
-    for (const path of ['index.js', 'dist/cli.js', 'dist/api.js', 'dist/api.d.ts', 'dist/types/api.d.ts']) {
+    for (const path of ['index.js', 'dist/cli.js', 'dist/api.js', 'dist/api.d.ts', 'dist/types/api.d.ts', 'dist/types/create.d.ts', 'dist/types/kit/types.d.ts']) {
       assert.ok(files.includes(path), `${path} is packed`);
     }
     assert.ok(!files.some((path) => /^(src|test|templates)\//.test(path)), 'sources, tests and template sources stay out');
     const bundle = (await import(`${root}dist/api.js`)) as typeof import('../src/api.ts');
+    assert.equal(typeof bundle.create, 'function', 'the one-call API is exported');
     const embedded = await bundle.loadTemplates();
     for (const key of ['base/_gitignore', 'base/_dockerignore', 'workflows/_github/workflows/ci.yml.hbs']) assert.ok(embedded.has(key), `${key} is in the bundle`);
   });

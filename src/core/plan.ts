@@ -2,12 +2,18 @@
  * The pure core: options in, the list of files out. No I/O happens here, so a
  * dry run, the programmatic API and most tests cost nothing.
  */
+import { KitError } from '../kit/errors.ts';
+import { KIT_FEATURE_ID, kitFeature, kitFilePath, withKitFiles } from '../kit/apply.ts';
+import type { Kit } from '../kit/types.ts';
 import { rerunCommand } from '../options/rerun.ts';
+import type { AnswerOrigins } from '../options/resolve.ts';
 import type { ProjectOptions } from '../options/schema.ts';
 import { findRegion } from '../regions.ts';
 import { FEATURES, hasDatabase, replaysWrites, type Feature } from './features/index.ts';
 import { extraRegionArgs, formatCommand, launchArgs, unmanagedPostgresArgs, databaseName } from './flyCommands.ts';
 import { LIVENESS_PATH, READINESS_PATH, baseFlyConfig, renderFlyToml } from './flyToml.ts';
+import { InvariantError, checkInvariants } from './invariants.ts';
+import { RECORD_PATH, buildRecord, renderRecord, type FileOwner } from './record.ts';
 import type { Template } from './render.ts';
 import { APP_PORT, DEBIAN_RELEASE, UV_VERSION } from './versions.ts';
 
@@ -29,6 +35,10 @@ export interface ProjectPlan {
 export interface PlanSettings {
   /** create-fly-fastapi's version, stamped into the output. */
   generatorVersion: string;
+  /** A starter kit laid over the project: its files, dependencies, [env] and removals. */
+  kit?: Kit;
+  /** Where each answer came from, for the record. */
+  origins?: AnswerOrigins;
 }
 
 /** "_gitignore" -> ".gitignore", "_github/x" -> ".github/x"; "__init__.py" stays. */
@@ -44,10 +54,29 @@ function unique(values: Iterable<string>): string[] {
   return [...new Set(values)];
 }
 
-function templateContext(options: ProjectOptions, features: readonly Feature[], generatorVersion: string) {
+/** The distribution a requirement names, normalised as PyPI does: `Struct_Log[x]>=1` -> `struct-log`. */
+function distribution(requirement: string): string {
+  return /^[A-Za-z0-9._-]+/.exec(requirement)![0].toLowerCase().replace(/[-_.]+/g, '-');
+}
+
+/** One requirement per distribution; a later feature's (a kit's) replaces an earlier one's. */
+function mergeRequirements(requirements: readonly string[]): string[] {
+  const byName = new Map<string, string>();
+  for (const requirement of requirements) {
+    const name = distribution(requirement);
+    byName.delete(name);
+    byName.set(name, requirement);
+  }
+  return [...byName.values()];
+}
+
+function templateContext(options: ProjectOptions, features: readonly Feature[], settings: PlanSettings) {
+  const { generatorVersion, kit } = settings;
   const [primaryRegion, ...extraRegions] = options.regions;
   const collect = (pick: (feature: Feature) => readonly string[] | undefined) =>
     unique(features.flatMap((feature) => pick(feature) ?? []));
+  const requirements = (pick: (feature: Feature) => readonly string[] | undefined) =>
+    mergeRequirements(features.flatMap((feature) => pick(feature) ?? []));
   return {
     name: options.name,
     python: options.python,
@@ -75,28 +104,57 @@ function templateContext(options: ProjectOptions, features: readonly Feature[], 
     vmSize: options.vmSize,
     vmMemory: options.vmMemory,
     workflows: options.workflows,
-    dependencies: collect((feature) => feature.dependencies),
-    devDependencies: collect((feature) => feature.devDependencies),
+    dependencies: requirements((feature) => feature.dependencies),
+    devDependencies: requirements((feature) => feature.devDependencies),
     runtimeFiles: collect((feature) => feature.runtimeFiles),
     launchCommand: formatCommand('fly', launchArgs(options)),
     postgresCommands: unmanagedPostgresArgs(options).map((args) => formatCommand('fly', args)),
     scaleCommands: extraRegionArgs(options).map((args) => formatCommand('fly', args)),
-    rerunCommand: rerunCommand(options),
+    rerunCommand: rerunCommand(options, kit?.source.spec),
     generatorVersion,
+    kit: kit ? { name: kit.name, version: kit.version, source: kit.source.spec } : false,
   };
 }
 
+/** Every path a feature of ours can write, whatever the options: what a kit may name in `remove`. */
+function ourPaths(templates: TemplateFiles): Set<string> {
+  const paths = new Set(['fly.toml']);
+  for (const key of templates.keys()) if (!key.startsWith(`${KIT_FEATURE_ID}/`)) paths.add(outputPath(key.slice(key.indexOf('/') + 1)));
+  return paths;
+}
+
 export function planProject(options: ProjectOptions, templates: TemplateFiles, settings: PlanSettings): ProjectPlan {
-  const features = FEATURES.filter((feature) => feature.applies(options));
-  const context = templateContext(options, features, settings.generatorVersion);
+  const { kit } = settings;
+  const features = [...FEATURES.filter((feature) => feature.applies(options)), ...(kit ? [kitFeature(kit)] : [])];
+  const context = templateContext(options, features, settings);
+  const sources = kit ? withKitFiles(templates, kit) : templates;
   const files = new Map<string, string>();
+  const owners = new Map<string, FileOwner>();
+  /** For messages: the kit file (or kit.toml key) a path comes from. */
+  const blame = new Map<string, string>();
 
   for (const feature of features) {
     const prefix = `${feature.id}/`;
-    for (const [key, template] of templates) {
+    for (const [key, template] of sources) {
       if (!key.startsWith(prefix)) continue;
+      const path = outputPath(key.slice(prefix.length));
       const content = typeof template === 'string' ? template : template(context);
-      files.set(outputPath(key.slice(prefix.length)), content);
+      // A kit's template that renders to nothing is left out: how a kit file depends on the options.
+      if (feature.id === KIT_FEATURE_ID && content.trim() === '') continue;
+      files.set(path, content);
+      owners.set(path, feature.id === KIT_FEATURE_ID ? 'kit' : 'create-fly-fastapi');
+      if (kit && feature.id === KIT_FEATURE_ID) blame.set(path, kitFilePath(kit, key.slice(prefix.length)));
+    }
+  }
+
+  if (kit) {
+    const ours = ourPaths(templates);
+    for (const path of kit.remove) {
+      if (!ours.has(path)) throw new KitError(`${kit.file} [files] remove: '${path}' is not a file create-fly-fastapi writes`);
+      if (path === 'fly.toml') throw new KitError(`${kit.file} [files] remove: fly.toml is needed: it is the app's configuration`);
+      files.delete(path);
+      owners.delete(path);
+      blame.set(path, `${kit.file} [files] remove`);
     }
   }
 
@@ -110,6 +168,17 @@ export function planProject(options: ProjectOptions, templates: TemplateFiles, s
       `  ${context.rerunCommand}`,
     ]),
   );
+  owners.set('fly.toml', 'create-fly-fastapi');
+
+  try {
+    checkInvariants(files, fly, (path) => blame.get(path) ?? path);
+  } catch (error) {
+    // Ours always hold (test/plan.test.ts renders every combination): a broken one is the kit's doing.
+    throw error instanceof InvariantError && kit ? new KitError(error.message) : error;
+  }
+
+  const record = buildRecord({ generatorVersion: settings.generatorVersion, options, origins: settings.origins, kit, owners });
+  files.set(RECORD_PATH, renderRecord(record));
 
   return {
     options,

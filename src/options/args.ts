@@ -12,7 +12,7 @@ export interface ParsedArgs {
 
 type Target =
   | { kind: 'option'; def: OptionDef; negated: boolean }
-  | { kind: 'control'; key: keyof RunFlags; negated: boolean };
+  | { kind: 'control'; key: keyof RunFlags; negated: boolean; placeholder?: string };
 
 function lookup(name: string): Target | undefined {
   for (const def of OPTIONS) {
@@ -23,7 +23,7 @@ function lookup(name: string): Target | undefined {
     }
   }
   for (const control of CONTROL_FLAGS) {
-    if (name === control.flag) return { kind: 'control', key: control.key, negated: false };
+    if (name === control.flag) return { kind: 'control', key: control.key, negated: false, placeholder: control.placeholder };
     if (control.negatable && name === `no-${control.flag}`) return { kind: 'control', key: control.key, negated: true };
   }
   return undefined;
@@ -36,7 +36,7 @@ function lookupAlias(letter: string): Target | undefined {
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const given: Record<string, unknown> = {};
-  const run: RunFlags = { yes: false, interactive: undefined, force: false, dryRun: false, help: false, version: false };
+  const run: RunFlags = { yes: false, interactive: undefined, force: false, dryRun: false, help: false, version: false, kit: undefined };
   const seen = new Map<string, string>();
   const positionals: string[] = [];
 
@@ -72,6 +72,13 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
     if (!target) throw new UsageError(`${spelled}: unknown option (see --help)`);
 
+    if (target.kind === 'control' && target.placeholder) {
+      remember(target.key, spelled);
+      const raw = inline ?? (argv[i + 1]?.startsWith('--') ? undefined : argv[++i]);
+      if (raw === undefined || raw.trim() === '') throw new UsageError(`${spelled}: needs a value ${target.placeholder}`);
+      (run as unknown as Record<string, unknown>)[target.key] = raw;
+      continue;
+    }
     if (target.kind === 'control') {
       if (inline !== undefined) throw new UsageError(`${spelled}: takes no value`);
       remember(target.key, spelled);

@@ -48,7 +48,7 @@ export function helpText(version: string): string {
     const names = [control.alias && `-${control.alias}`, `--${control.flag}`, control.negatable && `--no-${control.flag}`]
       .filter(Boolean)
       .join(', ');
-    lines.push(row(`  ${names}`, control.summary));
+    lines.push(row(`  ${names}${control.placeholder ? ` ${control.placeholder}` : ''}`, control.summary));
   }
   lines.push(
     '',
@@ -64,6 +64,7 @@ export function helpText(version: string): string {
     '      --regions fra --no-workflows --no-launch --dry-run',
     '  npx create-fly-fastapi my-api --yes --postgres external \\',
     '      --regions iad,lhr,sin --no-lock --no-git',
+    '  npx create-fly-fastapi my-api --kit @acme/fly-kit@^1 --yes',
     '',
     'Exit codes: 0 done, 1 failed, 2 bad or missing option, 3 directory not',
     'empty or a file would be overwritten, 4 project written but uv lock or',

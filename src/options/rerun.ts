@@ -26,7 +26,8 @@ export function rerunArgs(options: ProjectOptions): string[] {
   return args;
 }
 
-export function rerunCommand(options: ProjectOptions): string {
-  const args = rerunArgs(options).map(shellQuote).join(' ');
+/** With a kit, `--kit <source>` comes first: its locks and defaults apply again. */
+export function rerunCommand(options: ProjectOptions, kit?: string): string {
+  const args = [...(kit === undefined ? [] : ['--kit', kit]), ...rerunArgs(options)].map(shellQuote).join(' ');
   return `npm create fly-fastapi@latest ${shellQuote(options.directory)} -- ${args}`;
 }

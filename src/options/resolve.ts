@@ -1,15 +1,41 @@
 /**
- * Resolves the final options: a flag wins, then an answer, then the default.
- * The same walk over the schema serves interactive and non-interactive runs.
+ * Resolves the final options from ordered sources of answers: flags, then a
+ * kit's locked values, (a saved record, later), then a kit's defaults, then a
+ * prompt, then the built-in default. The same walk over the schema serves
+ * interactive and non-interactive runs.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { UsageError } from './errors.ts';
 import { OPTIONS, flagName, type Environment, type OptionDef, type ProjectOptions } from './schema.ts';
+
+/** Where an answer came from; recorded, and shown in the summary. */
+export type AnswerOrigin = 'flag' | 'kit-lock' | 'record' | 'kit-default' | 'prompt' | 'default';
+export type AnswerOrigins = Partial<Record<keyof ProjectOptions, AnswerOrigin>>;
+
+/**
+ * Answers from one place. A fixed source answers without asking; a suggested
+ * one answers when nothing is asked and is preselected when a question is.
+ * The first source (in the order given) holding a value decides.
+ */
+export interface AnswerSource {
+  origin: Exclude<AnswerOrigin, 'prompt' | 'default'>;
+  fixed: boolean;
+  /** A value no earlier source may contradict (a kit's lock). */
+  locks?: boolean;
+  values: Partial<ProjectOptions>;
+  /** How messages name this source's value for an option: `--regions`, `kit.toml [locked] regions`. */
+  name(def: OptionDef): string;
+  /** Who suggests, for the question: `kit acme-fastapi 1.4.0`. */
+  label?: string;
+}
 
 /** Asks one question; injected so tests and the programmatic API need no terminal. */
 export type Asker = <K extends keyof ProjectOptions>(
   def: OptionDef<K>,
   suggested: ProjectOptions[K],
   resolved: Partial<ProjectOptions>,
+  /** Set when the suggestion is a source's (a kit default), not the built-in one. */
+  suggestedBy?: string,
 ) => Promise<ProjectOptions[K]>;
 
 export interface ResolveSettings {
@@ -20,41 +46,81 @@ export interface ResolveSettings {
   ask?: Asker;
   /** Earlier answers, offered as the suggestion when going back to change them. */
   previous?: Partial<ProjectOptions>;
+  /** Sources after the flags, in order: kit lock, record, kit default. */
+  sources?: readonly AnswerSource[];
 }
 
-export async function resolveOptions(
+export interface ResolvedAnswers {
+  options: ProjectOptions;
+  origins: AnswerOrigins;
+}
+
+export function flagSource(given: Partial<ProjectOptions>): AnswerSource {
+  return { origin: 'flag', fixed: true, values: given, name: flagName };
+}
+
+function shown(value: unknown): string {
+  return Array.isArray(value) ? value.join(',') : String(value);
+}
+
+export async function resolveAnswers(
   given: Partial<ProjectOptions>,
-  { env, yes = false, ask, previous = {} }: ResolveSettings,
-): Promise<ProjectOptions> {
+  { env, yes = false, ask, previous = {}, sources = [] }: ResolveSettings,
+): Promise<ResolvedAnswers> {
+  const all = [flagSource(given), ...sources];
   const resolved: Partial<ProjectOptions> = {};
+  const origins: AnswerOrigins = {};
   const missing: string[] = [];
 
   for (const def of OPTIONS as readonly OptionDef<keyof ProjectOptions>[]) {
     const applies = def.appliesTo?.(resolved) ?? true;
-    const isGiven = given[def.key] !== undefined;
+    const holding = all.filter((source) => source.values[def.key] !== undefined);
+    holding.forEach((lock, index) => {
+      if (!lock.locks) return;
+      const other = holding.slice(0, index).find((earlier) => !isDeepStrictEqual(earlier.values[def.key], lock.values[def.key]));
+      if (other) {
+        throw new UsageError(
+          `${other.name(def)} ${shown(other.values[def.key])} contradicts ${lock.name(def)} = ${shown(lock.values[def.key])}`,
+        );
+      }
+    });
+    const first = holding[0];
     let value: ProjectOptions[typeof def.key];
+    let origin: AnswerOrigin;
 
-    if (isGiven && !applies) {
+    if (first?.fixed && !applies && first.origin === 'flag') {
       throw new UsageError(`${flagName(def)} applies only ${def.appliesText ?? 'in another setup'}`);
     }
-    if (isGiven) {
-      value = given[def.key]!;
+    if (first?.fixed && applies) {
+      value = first.values[def.key]!;
+      origin = first.origin;
     } else {
-      const fallback = def.defaultValue(resolved, env);
+      // A kit's lock or default for an option that does not apply here (org without --launch) waits unused.
+      const suggestion = applies && first && !first.fixed ? first : undefined;
+      const fallback = suggestion ? suggestion.values[def.key]! : def.defaultValue(resolved, env);
+      origin = suggestion ? suggestion.origin : 'default';
       const suggested = applies && previous[def.key] !== undefined ? previous[def.key]! : fallback;
       if (!applies || !def.question || yes) {
         value = fallback;
       } else if (ask) {
-        value = await ask(def, suggested, resolved);
-      } else {
+        value = await ask(def, suggested, resolved, suggestion?.label);
+        if (!suggestion || !isDeepStrictEqual(value, fallback)) origin = 'prompt';
+      } else if (!suggestion) {
         missing.push(flagName(def));
+        value = fallback;
+      } else {
         value = fallback;
       }
     }
 
     const problem = applies ? def.check?.(value as never, resolved) : undefined;
-    if (problem) throw new UsageError(def.flag && !problem.startsWith('--') ? `${flagName(def)}: ${problem}` : problem);
+    if (problem) {
+      const source = all.find((candidate) => candidate.origin === origin);
+      if (source && origin !== 'flag') throw new UsageError(`${source.name(def)}: ${problem.replace(/^--[\w-]+: /, '')}`);
+      throw new UsageError(def.flag && !problem.startsWith('--') ? `${flagName(def)}: ${problem}` : problem);
+    }
     resolved[def.key] = value as never;
+    origins[def.key] = origin;
   }
 
   if (missing.length > 0) {
@@ -62,5 +128,10 @@ export async function resolveOptions(
       `missing ${missing.join(', ')} (no terminal to ask in): give ${missing.length > 1 ? 'them' : 'it'}, or --yes to accept the defaults`,
     );
   }
-  return resolved as ProjectOptions;
+  return { options: resolved as ProjectOptions, origins };
+}
+
+/** The options alone, for callers that do not need to know where each answer came from. */
+export async function resolveOptions(given: Partial<ProjectOptions>, settings: ResolveSettings): Promise<ProjectOptions> {
+  return (await resolveAnswers(given, settings)).options;
 }

@@ -332,6 +332,8 @@ export interface RunFlags {
   dryRun: boolean;
   help: boolean;
   version: boolean;
+  /** A starter kit: a folder, a .tgz or an npm package spec. */
+  kit: string | undefined;
 }
 
 export interface ControlDef {
@@ -339,10 +341,13 @@ export interface ControlDef {
   flag: string;
   alias?: string;
   negatable?: boolean;
+  /** Takes a value, shown like this in --help. */
+  placeholder?: string;
   summary: string;
 }
 
 export const CONTROL_FLAGS: readonly ControlDef[] = [
+  { key: 'kit', flag: 'kit', placeholder: '<source>', summary: "a starter kit: a folder, a .tgz, or an npm package (its locks and defaults apply; flags still win)" },
   { key: 'yes', flag: 'yes', alias: 'y', summary: 'accept defaults for every question not given by a flag' },
   { key: 'interactive', flag: 'interactive', negatable: true, summary: 'ask questions (default: when run in a terminal)' },
   { key: 'force', flag: 'force', summary: 'allow a non-empty directory (never overwrites a file)' },

@@ -3,8 +3,9 @@ import * as p from '@clack/prompts';
 import { readdirSync, statSync } from 'node:fs';
 import { styleText } from 'node:util';
 import { CancelledError } from '../options/errors.ts';
-import type { Asker } from '../options/resolve.ts';
-import type { OptionDef, PostgresKind, ProjectOptions } from '../options/schema.ts';
+import { kitLabel, type Kit } from '../kit/types.ts';
+import type { AnswerOrigins, Asker } from '../options/resolve.ts';
+import { OPTIONS, type OptionDef, type PostgresKind, type ProjectOptions } from '../options/schema.ts';
 import { REGIONS } from '../regions.ts';
 import { wrapText } from './format.ts';
 import { columns } from './terminal.ts';
@@ -59,13 +60,13 @@ function extrasQuestion(resolved: Partial<ProjectOptions>, primary: string): str
   return `Extra regions? Optional: reads are served there, writes are replayed to ${primary}, next to the database${stays}${keys}`;
 }
 
-async function askRegions(resolved: Partial<ProjectOptions>, suggested: string[]): Promise<string[]> {
+async function askRegions(resolved: Partial<ProjectOptions>, suggested: string[], note: string): Promise<string[]> {
   const managed = resolved.postgres === 'managed';
   const primaryChoices = REGIONS.filter((region) => !managed || region.mpg);
   const initialPrimary = primaryChoices.some((region) => region.code === suggested[0]) ? suggested[0] : primaryChoices[0]!.code;
   const primary = answered(
     await p.select({
-      message: primaryQuestion(resolved.postgres),
+      message: primaryQuestion(resolved.postgres) + note,
       options: primaryChoices.map((region) => ({ value: region.code, label: regionLabel(region.code, region.city) })),
       initialValue: initialPrimary,
       maxItems: 8,
@@ -74,7 +75,7 @@ async function askRegions(resolved: Partial<ProjectOptions>, suggested: string[]
   );
   const extras = answered(
     await p.multiselect({
-      message: extrasQuestion(resolved, primary),
+      message: extrasQuestion(resolved, primary) + note,
       options: REGIONS.filter((region) => region.code !== primary).map((region) => ({
         value: region.code,
         label: regionLabel(region.code, region.city),
@@ -95,18 +96,20 @@ export interface AskerSettings {
 }
 
 export function clackAsker({ force }: AskerSettings): Asker {
-  return async (def, suggested, resolved) => {
+  return async (def, suggested, resolved, suggestedBy) => {
     const key = def.key as keyof ProjectOptions;
-    if (key === 'regions') return (await askRegions(resolved, suggested as string[])) as never;
+    // A kit's default is preselected; the question says whose it is.
+    const note = suggestedBy ? ` (preselected by ${suggestedBy})` : '';
+    if (key === 'regions') return (await askRegions(resolved, suggested as string[], note)) as never;
     if (def.boolean) {
       const billed = key === 'launch' && (resolved.postgres === 'managed' || resolved.postgres === 'unmanaged');
-      const message = billed ? `${def.question!} The database is created too, and billed from then on.` : def.question!;
+      const message = (billed ? `${def.question!} The database is created too, and billed from then on.` : def.question!) + note;
       return answered(await p.confirm({ message, initialValue: suggested as boolean })) as never;
     }
     if (def.choices) {
       return answered(
         await p.select({
-          message: def.question!,
+          message: def.question! + note,
           options: def.choices.map((choice) => ({ value: choice.value, label: choice.label, hint: choice.hint })),
           initialValue: suggested as string,
           showInstructions: p.unicode,
@@ -115,7 +118,7 @@ export function clackAsker({ force }: AskerSettings): Asker {
     }
     const raw = answered(
       await p.text({
-        message: textQuestion(def.question!),
+        message: textQuestion(def.question! + note),
         placeholder: String(suggested),
         defaultValue: String(suggested),
         validate: (value) => {
@@ -147,24 +150,51 @@ function afterwards(options: ProjectOptions): string {
   return steps.length > 0 ? steps.join(', ') : 'nothing else';
 }
 
-export function summary(options: ProjectOptions): string {
+/** What a summary line says about the kit's part in it. */
+function fromKit(origins: AnswerOrigins, keys: (keyof ProjectOptions)[]): string {
+  if (keys.some((key) => origins[key] === 'kit-lock')) return ' [kit: locked]';
+  if (keys.some((key) => origins[key] === 'kit-default')) return ' [kit default]';
+  return '';
+}
+
+export interface SummaryContext {
+  origins?: AnswerOrigins;
+  kit?: Kit;
+}
+
+export function summary(options: ProjectOptions, { origins = {}, kit }: SummaryContext = {}): string {
   const [primary, ...extras] = options.regions;
+  const mark = (...keys: (keyof ProjectOptions)[]) => (kit ? fromKit(origins, keys) : '');
   return [
+    ...(kit ? [`Kit         ${kit.name} ${kit.version} (${kit.source.spec})`] : []),
     `Directory   ${options.directory}`,
     `App name    ${options.name}`,
-    `Postgres    ${DATABASE[options.postgres]}`,
-    `Scaling     ${scalingText(options)}`,
-    `Regions     ${[`${primary} (primary)`, ...extras].join(', ')}`,
-    `Machines    ${options.vmSize}, ${options.vmMemory}, Python ${options.python}`,
-    `Workflows   ${options.workflows ? 'GitHub Actions: CI, deploy from main' : 'none'}`,
-    `Then        ${afterwards(options)}`,
+    `Postgres    ${DATABASE[options.postgres]}${mark('postgres')}`,
+    `Scaling     ${scalingText(options)}${mark('scaling', 'minMachines')}`,
+    `Regions     ${[`${primary} (primary)`, ...extras].join(', ')}${mark('regions')}`,
+    `Machines    ${options.vmSize}, ${options.vmMemory}, Python ${options.python}${mark('vmSize', 'vmMemory', 'python')}`,
+    `Workflows   ${options.workflows ? 'GitHub Actions: CI, deploy from main' : 'none'}${mark('workflows')}`,
+    ...(options.launch && options.org ? [`Fly org     ${options.org}${mark('org')}`] : []),
+    `Then        ${afterwards(options)}${mark('lock', 'git', 'launch')}`,
   ].join('\n');
+}
+
+/** Shown before the questions: what the kit fixes and what it only suggests. */
+export function kitIntro(kit: Kit): string {
+  const list = (values: Partial<ProjectOptions>) =>
+    OPTIONS.filter((def) => values[def.key] !== undefined)
+      .map((def) => `${def.flag} ${String(values[def.key])}`)
+      .join(', ');
+  const lines = [`Using ${kitLabel(kit)} (${kit.source.spec})`];
+  if (Object.keys(kit.locked).length > 0) lines.push(`Locked, not asked: ${list(kit.locked)}`);
+  if (Object.keys(kit.defaults).length > 0) lines.push(`Preselected: ${list(kit.defaults)}`);
+  return lines.join('\n');
 }
 
 export type SummaryChoice = 'create' | 'change' | 'cancel';
 
-export async function confirmSummary(options: ProjectOptions): Promise<SummaryChoice> {
-  p.note(summary(options), 'Your project');
+export async function confirmSummary(options: ProjectOptions, context: SummaryContext = {}): Promise<SummaryChoice> {
+  p.note(summary(options, context), 'Your project');
   return answered(
     await p.select<SummaryChoice>({
       message: 'Create it? Nothing is written before you say so.',

@@ -1,0 +1,98 @@
+/**
+ * What must hold in a planned project whatever a kit laid over it: the port
+ * the Dockerfile serves on is fly.toml's internal_port and its checks' port,
+ * the runtime image holds what the CMD and the release command need, and the
+ * files those commands read are there.
+ */
+import { parse } from 'smol-toml';
+import type { FlyConfig } from './flyToml.ts';
+
+/** Names the file (or the kit key) a broken invariant comes from: `.../files/Dockerfile`. */
+export type Blame = (path: string) => string;
+
+export class InvariantError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvariantError';
+  }
+}
+
+function fail(message: string): never {
+  throw new InvariantError(message);
+}
+
+/** The Dockerfile's instructions, continuation lines joined, comments dropped. */
+function instructions(dockerfile: string): string[] {
+  return dockerfile
+    .replace(/\\\r?\n/g, ' ')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'));
+}
+
+function portsServed(lines: readonly string[]): number[] {
+  const ports: number[] = [];
+  for (const line of lines) {
+    const [keyword = '', ...rest] = line.split(/\s+/);
+    const upper = keyword.toUpperCase();
+    if (upper === 'EXPOSE') ports.push(...rest.map((port) => Number.parseInt(port, 10)));
+    if (upper === 'CMD' || upper === 'ENTRYPOINT') {
+      const text = rest.join(' ');
+      for (const match of text.matchAll(/--port[\s=",]+(\d+)|(?:--bind|-b)[\s=",]+[^\s",]*:(\d+)/g)) ports.push(Number(match[1] ?? match[2]));
+    }
+  }
+  return ports;
+}
+
+/** Sources copied from the build context into the final stage. */
+function runtimeCopies(lines: readonly string[]): string[] {
+  const lastFrom = lines.map((line) => /^FROM\s/i.test(line)).lastIndexOf(true);
+  return lines
+    .slice(lastFrom + 1)
+    .filter((line) => /^(COPY|ADD)\s/i.test(line) && !/\s--from=/i.test(line))
+    .flatMap((line) => {
+      const words = line.split(/\s+/).slice(1).filter((word) => !word.startsWith('--'));
+      return words.slice(0, -1).map((word) => word.replace(/^\.\//, '').replace(/\/$/, '') || '.');
+    });
+}
+
+function covered(path: string, sources: readonly string[]): boolean {
+  return sources.some((source) => source === '.' || source === path || path.startsWith(`${source}/`));
+}
+
+export function checkInvariants(files: ReadonlyMap<string, string>, fly: FlyConfig, blame: Blame): void {
+  const release = fly.deploy?.release_command;
+  const needs: [string, string][] = [
+    ['Dockerfile', 'fly.toml builds with it'],
+    ['pyproject.toml', 'uv and the Docker build read it'],
+    ['app/main.py', "the Dockerfile's CMD serves app.main:app"],
+  ];
+  if (release?.startsWith('alembic')) {
+    needs.push(['alembic.ini', `fly.toml's release command (${release}) reads it`], ['migrations/env.py', `fly.toml's release command (${release}) runs it`]);
+  }
+  for (const [path, why] of needs) if (!files.has(path)) fail(`${blame(path)}: ${path} is needed: ${why}`);
+
+  try {
+    parse(files.get('pyproject.toml')!);
+  } catch (error) {
+    fail(`${blame('pyproject.toml')}: not valid TOML: ${(error as Error).message.split('\n')[0]}`);
+  }
+
+  const port = fly.http_service.internal_port;
+  for (const [name, check] of Object.entries(fly.checks ?? {})) {
+    if (check.port !== port) fail(`fly.toml: check ${name} uses port ${check.port}, internal_port is ${port}`);
+  }
+  const lines = instructions(files.get('Dockerfile')!);
+  const served = portsServed(lines);
+  if (served.length === 0) fail(`${blame('Dockerfile')}: names no port (EXPOSE, or --port in CMD); fly.toml's internal_port and checks use ${port}`);
+  const other = served.find((candidate) => candidate !== port);
+  if (other !== undefined) fail(`${blame('Dockerfile')}: serves port ${other}, but fly.toml's internal_port and checks use ${port}`);
+
+  const copies = runtimeCopies(lines);
+  const runtime = release?.startsWith('alembic') ? ['app', 'alembic.ini', 'migrations'] : ['app'];
+  const missing = runtime.find((path) => !covered(path, copies));
+  if (missing !== undefined) {
+    const who = missing === 'app' ? 'the CMD' : `the release command (${release})`;
+    fail(`${blame('Dockerfile')}: the final image does not COPY ${missing}, which ${who} needs`);
+  }
+}
