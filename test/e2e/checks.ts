@@ -241,7 +241,7 @@ export class VariantRun {
       if (built.exposed.join() !== port) throw new CheckFailure(`the image exposes ${built.exposed.join(', ') || 'nothing'}, fly.toml internal_port is ${this.contract.port}`);
       return `docker build (BuildKit) in ${built.seconds.toFixed(0)} s: ${(built.size / 1e6).toFixed(0)} MB, USER ${built.user}, CMD ${JSON.stringify(built.cmd)}`;
     });
-    await steps.step('contents', { needs: IMAGE, after: ['image'] }, () => checkContents(box.engine!, this.image!));
+    await steps.step('contents', { needs: IMAGE, after: ['image'] }, async () => `${await checkContents(box.engine!, this.image!)}${this.v.kit ? `; ${await this.kitContents()}` : ''}`);
     await steps.step('migrate', { needs: [...IMAGE, 'postgres'], after: ['image'], applies: database }, async () =>
       checkReleaseCommand(containerRunner(box.engine!, this.image!), this.image!.entrypoint, this.fly!, box.postgres!, await this.appDatabase()),
     );
@@ -267,6 +267,17 @@ export class VariantRun {
     const replays = want.database && want.extraRegions.length > 0 ? true : 'writes are replayed only with a database and several regions';
     await steps.step('replay', { needs: [...IMAGE, 'postgres'], after: ['serve'], applies: replays }, () => this.replay());
     await steps.step('stop', { needs: IMAGE, after: ['serve'] }, () => this.stop());
+  }
+
+  /** The kit's runtime dependency is in the image, its dev dependency is not, and its files are in the project. */
+  private async kitContents(): Promise<string> {
+    const probe = 'import importlib.util as u; print("structlog", bool(u.find_spec("structlog")), "mypy", bool(u.find_spec("mypy")))';
+    const result = await containerRunner(this.box.engine!, this.image!)(['python', '-c', probe], {});
+    if (!result.output.includes('structlog True mypy False')) throw new CheckFailure(`the kit adds structlog (runtime) and mypy (dev); in the image: ${result.output.trim()}`);
+    const want = ['.github/CODEOWNERS', 'docs/platform.md', '.create-fly-fastapi/manifest.json'];
+    const missing = want.filter((path) => !existsSync(join(this.dir, path)));
+    if (missing.length || existsSync(join(this.dir, '.github/workflows/fly-deploy.yml'))) throw new CheckFailure(`kit files: missing ${missing.join(', ') || 'none'}; fly-deploy.yml ${existsSync(join(this.dir, '.github/workflows/fly-deploy.yml')) ? 'still there, though the kit removes it' : 'removed'}`);
+    return 'kit: structlog in the image, mypy not; CODEOWNERS, docs/platform.md and the record written, fly-deploy.yml removed';
   }
 
   /** The database goes away under a running service and comes back. */

@@ -3,7 +3,8 @@
  * The expectations are stated here on their own, not read from src/, so a
  * change in the generator that breaks them shows up as a difference.
  */
-import { PYTHON_VERSIONS } from './toolbox.ts';
+import { join } from 'node:path';
+import { PYTHON_VERSIONS, REPO } from './toolbox.ts';
 
 const SCALING_MODES = ['suspend', 'stop', 'warm', 'always-on'] as const;
 export type Scaling = (typeof SCALING_MODES)[number];
@@ -16,6 +17,8 @@ export interface Variant {
   postgres: (typeof POSTGRES_KINDS)[number];
   /** Generated with `--yes` and nothing else: the project a user gets by accepting every default. */
   defaults?: boolean;
+  /** Generated with `--kit <this folder>`; the other fields are what the kit's locks and defaults give. */
+  kit?: string;
   scaling: Scaling;
   /** Only for warm. */
   minMachines: number;
@@ -48,8 +51,13 @@ export function matrix(mainPython: string): Variant[] {
   out.push(variant('external', 'always-on', ['fra'], mainPython), variant('external', 'suspend', ['sin', 'syd'], mainPython));
   const others = PYTHON_VERSIONS.filter((version) => version !== mainPython && version !== DEFAULTS.python);
   others.forEach((python, index) => out.push(variant('managed', SCALING_MODES[index % SCALING_MODES.length]!, ['iad', 'lhr'], python)));
-  out.push(DEFAULTS);
+  out.push(DEFAULTS, acmeKit(mainPython));
   return out;
+}
+
+/** The example starter kit: Managed Postgres (locked), warm with 2 Machines in fra and ams (defaults). */
+export function acmeKit(python: string): Variant {
+  return { ...variant('managed', 'warm', ['fra', 'ams'], python), id: `kit-acme-py${python.replace('.', '')}`, minMachines: 2, kit: join(REPO, 'examples', 'acme-kit') };
 }
 
 export function appName(v: Variant): string {
@@ -58,6 +66,8 @@ export function appName(v: Variant): string {
 
 export function cliArgs(v: Variant, directory: string): string[] {
   if (v.defaults) return [directory, '--yes'];
+  // The kit answers everything but the name, the Python and what this tier never wants (launch, git).
+  if (v.kit) return [directory, '--kit', v.kit, '--name', appName(v), '--python', v.python, '--workflows', '--no-launch', '--no-git'];
   return [
     directory,
     '--name',
