@@ -3,7 +3,24 @@
  * The same walk over the schema serves interactive and non-interactive runs.
  */
 import { UsageError } from './errors.ts';
+import { controlCharacterProblem } from './rules.ts';
 import { OPTIONS, flagName, type Environment, type OptionDef, type ProjectOptions } from './schema.ts';
+
+/**
+ * Every rule a value must meet, whoever gave it (a flag, an answer, a kit):
+ * plain text first, then the option's own check. Returns one line.
+ */
+export function valueProblem<K extends keyof ProjectOptions>(
+  def: OptionDef<K>,
+  value: ProjectOptions[K],
+  resolved: Partial<ProjectOptions>,
+): string | undefined {
+  const texts = Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
+  const control = texts.map((text) => controlCharacterProblem(String(text))).find(Boolean);
+  const problem = control ?? def.check?.(value, resolved);
+  if (!problem) return undefined;
+  return problem.startsWith('--') || problem.startsWith('[directory]') ? problem : `${flagName(def as OptionDef)}: ${problem}`;
+}
 
 /** Asks one question; injected so tests and the programmatic API need no terminal. */
 export type Asker = <K extends keyof ProjectOptions>(
@@ -40,7 +57,7 @@ export async function resolveOptions(
     if (isGiven) {
       value = given[def.key]!;
     } else {
-      const fallback = def.defaultValue(resolved, env);
+      const fallback = def.defaultValue(resolved, env, given);
       const suggested = applies && previous[def.key] !== undefined ? previous[def.key]! : fallback;
       if (!applies || !def.question || yes) {
         value = fallback;
@@ -52,8 +69,8 @@ export async function resolveOptions(
       }
     }
 
-    const problem = applies ? def.check?.(value as never, resolved) : undefined;
-    if (problem) throw new UsageError(def.flag && !problem.startsWith('--') ? `${flagName(def)}: ${problem}` : problem);
+    const problem = applies ? valueProblem(def, value as never, resolved) : undefined;
+    if (problem) throw new UsageError(problem);
     resolved[def.key] = value as never;
   }
 
