@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { basename, dirname } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseArgs } from '../src/options/args.ts';
 import { UsageError } from '../src/options/errors.ts';
@@ -211,10 +212,36 @@ describe('appNameFromDirectory', () => {
     ['x', 'x-api'],
     ['---', 'fly-fastapi-app'],
     ['a'.repeat(80), 'a'.repeat(63)],
+    ['.', basename(process.cwd()).toLowerCase().replace(/[^a-z0-9-]+/g, '-')],
+    ['./', basename(process.cwd()).toLowerCase().replace(/[^a-z0-9-]+/g, '-')],
+    ['..', basename(dirname(process.cwd())).toLowerCase().replace(/[^a-z0-9-]+/g, '-')],
+    ['sub/..', basename(process.cwd()).toLowerCase().replace(/[^a-z0-9-]+/g, '-')],
   ];
   for (const [directory, name] of cases) {
     it(`${directory} -> ${name}`, () => assert.equal(appNameFromDirectory(directory), name));
   }
+});
+
+describe('directory and name', () => {
+  it('writes --name foo alone to ./foo', async () => {
+    const options = await resolveFlags(['--name', 'foo']);
+    assert.equal(options.directory, 'foo');
+    assert.equal(options.name, 'foo');
+  });
+
+  it('suggests the given name as the directory when asking', async () => {
+    const suggestions: Record<string, unknown> = {};
+    const ask: Asker = async (def, suggested) => {
+      suggestions[def.key] = suggested;
+      return suggested;
+    };
+    await resolveOptions(given('--name', 'shop'), { env, ask });
+    assert.equal(suggestions.directory, 'shop');
+  });
+
+  it('keeps the default folder without a name', async () => {
+    assert.equal((await resolveFlags([])).directory, 'fly-fastapi-app');
+  });
 });
 
 describe('rerun line', () => {
