@@ -175,6 +175,7 @@ describe('one run per target; leftovers of killed runs', () => {
     mkdirSync(join(cwd, `.api.create-fly-fastapi-${dead}-0badf00d`, 'app'), { recursive: true });
     mkdirSync(join(cwd, `.other.create-fly-fastapi-${dead}-12345678`));
     mkdirSync(join(cwd, `.other.create-fly-fastapi-${process.pid}-12345678`));
+    writeFileSync(join(cwd, '.gone.create-fly-fastapi.lock'), String(dead));
     const run = runCli(['api', ...FAST], { cwd });
     assert.equal(run.status, 0, run.stderr);
     assert.deepEqual(entries(cwd), [`.other.create-fly-fastapi-${process.pid}-12345678`, 'api']);

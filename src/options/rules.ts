@@ -88,7 +88,7 @@ export function memoryLimits(size: string): { cpus: number; min: number; max: nu
 }
 
 export function formatMemory(mb: number): string {
-  return mb % 1024 === 0 ? `${mb / 1024}gb` : `${mb}mb`;
+  return mb > 0 && mb % 1024 === 0 ? `${mb / 1024}gb` : `${mb}mb`;
 }
 
 export function memoryProblem(mb: number, size: string): string | undefined {

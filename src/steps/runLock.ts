@@ -108,7 +108,7 @@ export function acquireRunLock(target: string, shownTarget: string): () => void 
   throw busy(shownTarget, -1);
 }
 
-/** Removes staging folders beside the target whose run is dead (killed with SIGKILL, say). */
+/** Removes staging folders and lock files beside the target whose run is dead (killed with SIGKILL, say). */
 export function removeStaleStaging(parent: string): string[] {
   const removed: string[] = [];
   let names: string[];
@@ -118,6 +118,14 @@ export function removeStaleStaging(parent: string): string[] {
     return removed;
   }
   for (const name of names) {
+    if (name.startsWith('.') && name.endsWith(LOCK_SUFFIX)) {
+      const path = join(parent, name);
+      if (liveOwner(path) === undefined) {
+        rmSync(path, { force: true });
+        removed.push(name);
+      }
+      continue;
+    }
     const match = STAGING_NAME.exec(name);
     if (!match || isAlive(Number(match[1]))) continue;
     rmSync(join(parent, name), { recursive: true, force: true, maxRetries: 2 });
