@@ -8,16 +8,15 @@
  * pid, so a lock or a staging folder whose owner is dead (SIGKILL, power loss)
  * is recognised as stale and removed by the next run.
  */
-import { closeSync, lstatSync, openSync, readFileSync, readdirSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { linkSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { TargetError } from '../options/errors.ts';
 import { NAME_MAX_BYTES } from '../options/rules.ts';
 
 export const STAGING_MARK = '.create-fly-fastapi-';
-const STAGING_NAME = /^\..*\.create-fly-fastapi-(\d+)-[0-9a-f]+$/s;
+/** Staging folders, and lock files being written (`<lock>-<pid>`), each with its owner's pid. */
+const OWNED_NAME = /^\..*\.create-fly-fastapi(?:-|\.lock-)(\d+)(?:-[0-9a-f]+)?$/s;
 const LOCK_SUFFIX = '.create-fly-fastapi.lock';
-/** A lock still empty after this long was left by a run that died between creating and filling it. */
-const EMPTY_LOCK_GRACE_MS = 10_000;
 
 /** `name` cut to at most `bytes` bytes of UTF-8, never in the middle of a character. */
 function cutToBytes(name: string, bytes: number): string {
@@ -55,11 +54,8 @@ function liveOwner(path: string): number | undefined {
   } catch {
     return undefined;
   }
+  // The lock appears with its pid in it (see acquireRunLock): no empty lock to guess about.
   const pid = Number(text.trim());
-  if (text.trim() === '') {
-    const age = Date.now() - lstatSync(path, { throwIfNoEntry: false })!.mtimeMs;
-    return age < EMPTY_LOCK_GRACE_MS ? -1 : undefined;
-  }
   return isAlive(pid) ? pid : undefined;
 }
 
@@ -81,29 +77,38 @@ export function checkRunLock(target: string, shownTarget: string): void {
  */
 export function acquireRunLock(target: string, shownTarget: string): () => void {
   const path = join(target, '..', besideTarget(target, LOCK_SUFFIX));
-  for (let attempt = 0; attempt < 2; attempt++) {
-    let fd: number;
+  // Written under a name of our own, then linked into place: link fails if the lock
+  // exists (like O_EXCL), and the lock is never seen without its pid.
+  const draft = join(target, '..', besideTarget(target, `${LOCK_SUFFIX}-${process.pid}`));
+  writeFileSync(draft, String(process.pid));
+  try {
+    takeLock(draft, path, shownTarget);
+  } finally {
+    rmSync(draft, { force: true });
+  }
+  const release = () => {
     try {
-      fd = openSync(path, 'wx');
+      if (readFileSync(path, 'utf8') === String(process.pid)) unlinkSync(path);
+    } catch {
+      // Already gone.
+    }
+  };
+  process.once('exit', release);
+  return release;
+}
+
+function takeLock(draft: string, path: string, shownTarget: string): void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      linkSync(draft, path);
+      return;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = liveOwner(path);
       if (owner !== undefined) throw busy(shownTarget, owner);
-      // Stale: its owner is dead. Two runs may both see that; one of them then loses at openSync.
+      // Stale: its owner is dead. Two runs may both see that; one of them then loses at linkSync.
       rmSync(path, { force: true });
-      continue;
     }
-    writeSync(fd, String(process.pid));
-    closeSync(fd);
-    const release = () => {
-      try {
-        if (readFileSync(path, 'utf8') === String(process.pid)) unlinkSync(path);
-      } catch {
-        // Already gone.
-      }
-    };
-    process.once('exit', release);
-    return release;
   }
   throw busy(shownTarget, -1);
 }
@@ -126,7 +131,7 @@ export function removeStaleStaging(parent: string): string[] {
       }
       continue;
     }
-    const match = STAGING_NAME.exec(name);
+    const match = OWNED_NAME.exec(name);
     if (!match || isAlive(Number(match[1]))) continue;
     rmSync(join(parent, name), { recursive: true, force: true, maxRetries: 2 });
     removed.push(name);
