@@ -66,11 +66,13 @@ describe('target problems: one line, the contract code, nothing written', () => 
     chmodSync(cwd, 0o755);
     const locked = join(cwd, 'ro');
     mkdirSync(locked, 0o555);
-    const run = spawnSync(process.execPath, [CLI, 'ro/api', ...FAST], { cwd, uid: 65534, gid: 65534, encoding: 'utf8', env: { ...process.env, CI: '', HOME: cwd } });
-    assert.equal(run.status, 3, run.stderr);
-    oneLine(run.stderr, /^create-fly-fastapi: cannot write in ro: permission denied$/);
-    assert.doesNotMatch(run.stderr, /create-fly-fastapi-/);
-    assert.deepEqual(entries(locked), []);
+    for (const extra of [[], ['--dry-run']]) {
+      const run = spawnSync(process.execPath, [CLI, 'ro/api', ...FAST, ...extra], { cwd, uid: 65534, gid: 65534, encoding: 'utf8', env: { ...process.env, CI: '', HOME: cwd } });
+      assert.equal(run.status, 3, run.stderr);
+      oneLine(run.stderr, /^create-fly-fastapi: cannot write in ro: permission denied$/);
+      assert.doesNotMatch(run.stderr, /create-fly-fastapi-/);
+      assert.deepEqual(entries(locked), []);
+    }
   });
 
   it('a 240-character folder name works: the staging name fits NAME_MAX', () => {

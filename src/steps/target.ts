@@ -11,6 +11,8 @@
 import { randomBytes } from 'node:crypto';
 import {
   type Stats,
+  accessSync,
+  constants,
   linkSync,
   lstatSync,
   mkdirSync,
@@ -79,7 +81,11 @@ export function targetFailure(error: unknown, shownWhere: string): Error {
   return reason ? new TargetError(`cannot write in ${shownWhere}: ${reason}`) : (error as Error);
 }
 
-/** The nearest existing folder at or above `path` (following links: these are the user's own folders). */
+/**
+ * The nearest existing folder above `path` must be a folder we may write in
+ * (following links: these are the user's own folders). Checked here so that
+ * --dry-run refuses it as the real run would.
+ */
 function checkParents(path: string, shownTarget: string): void {
   for (let current = dirname(path); ; current = dirname(current)) {
     let stat: Stats | undefined;
@@ -90,6 +96,11 @@ function checkParents(path: string, shownTarget: string): void {
     }
     if (stat) {
       if (!stat.isDirectory()) throw new TargetError(`cannot create ${shownTarget}: ${shownPath(current)} is ${kindOf(stat)}, not a folder`);
+      try {
+        accessSync(current, constants.W_OK | constants.X_OK);
+      } catch (error) {
+        throw targetFailure(error, shownPath(current));
+      }
       return;
     }
     if (dirname(current) === current) return;
