@@ -183,31 +183,38 @@ describe('one run per target; leftovers of killed runs', () => {
     assert.deepEqual(entries(cwd), [`.other.create-fly-fastapi-${process.pid}-12345678`, 'api']);
   });
 
-  it('two runs at once into one new folder: one writes it, the other exits 3 with one line', async () => {
-    const cwd = tempDir();
-    // A slow uv keeps both runs busy at the same time.
-    const bin = slowUv(cwd, 0.5);
-    const work = join(cwd, 'work');
-    mkdirSync(work);
-    const runs = await Promise.all(
-      [0, 1].map(
-        () =>
-          new Promise<{ status: number | null; stderr: string }>((done) => {
-            const child = spawn(process.execPath, [CLI, 'api', '--yes', '--no-git', '--lock'], {
-              cwd: work,
-              env: { ...process.env, CI: '', PATH: `${bin}:${process.env.PATH}` },
-            });
-            let stderr = '';
-            child.stderr.on('data', (chunk) => (stderr += chunk));
-            child.on('close', (status) => done({ status, stderr }));
-          }),
-      ),
-    );
-    assert.deepEqual(runs.map((run) => run.status).sort(), [0, 3], runs.map((run) => run.stderr).join('\n'));
-    oneLine(runs.find((run) => run.status === 3)!.stderr, /another create-fly-fastapi run \(pid \d+\) is writing api/);
-    assert.deepEqual(entries(work), ['api']);
-    assert.ok(existsSync(join(work, 'api', 'uv.lock')));
-  });
+  for (const into of ['a new folder', 'an existing folder with --force'] as const) {
+    it(`two runs at once into ${into}: one writes it, the other exits 3 with one line`, async () => {
+      const cwd = tempDir();
+      // A slow uv keeps both runs busy at the same time.
+      const bin = slowUv(cwd, 0.5);
+      const work = join(cwd, 'work');
+      mkdirSync(work);
+      const force = into === 'a new folder' ? [] : ['--force'];
+      if (force.length > 0) {
+        mkdirSync(join(work, 'api'));
+        writeFileSync(join(work, 'api', 'keep.txt'), 'mine');
+      }
+      const runs = await Promise.all(
+        [0, 1].map(
+          () =>
+            new Promise<{ status: number | null; stderr: string }>((done) => {
+              const child = spawn(process.execPath, [CLI, 'api', '--yes', '--no-git', '--lock', ...force], {
+                cwd: work,
+                env: { ...process.env, CI: '', PATH: `${bin}:${process.env.PATH}` },
+              });
+              let stderr = '';
+              child.stderr.on('data', (chunk) => (stderr += chunk));
+              child.on('close', (status) => done({ status, stderr }));
+            }),
+        ),
+      );
+      assert.deepEqual(runs.map((run) => run.status).sort(), [0, 3], runs.map((run) => run.stderr).join('\n'));
+      oneLine(runs.find((run) => run.status === 3)!.stderr, /another create-fly-fastapi run \(pid \d+\) is writing api/);
+      assert.deepEqual(entries(work), ['api']);
+      for (const path of ['uv.lock', 'fly.toml', 'app/main.py']) assert.ok(existsSync(join(work, 'api', path)), path);
+    });
+  }
 });
 
 describe('cancel while a tool runs', () => {
