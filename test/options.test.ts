@@ -6,7 +6,8 @@ import { UsageError } from '../src/options/errors.ts';
 import { helpText } from '../src/options/help.ts';
 import { resolveOptions, type Asker } from '../src/options/resolve.ts';
 import { rerunArgs } from '../src/options/rerun.ts';
-import { legacyDatabaseName } from '../src/options/rules.ts';
+import { BASE_DEPENDENCIES, BASE_DEV_DEPENDENCIES, POSTGRES_DEPENDENCIES } from '../src/core/versions.ts';
+import { LOCKED_PACKAGES, legacyDatabaseName, normalizePackageName } from '../src/options/rules.ts';
 import { OPTIONS, appNameFromDirectory, type Environment, type ProjectOptions } from '../src/options/schema.ts';
 
 const env: Environment = { hasGit: true, hasUv: true, insideGitRepo: false };
@@ -260,6 +261,13 @@ describe('--help', () => {
     const text = helpText('1.2.3');
     for (const line of text.split('\n')) assert.ok(line.length <= 80, `too wide: ${line}`);
     for (const def of OPTIONS) if (def.flag) assert.ok(text.includes(`--${def.flag}`), def.flag);
+  });
+});
+
+describe('names uv cannot lock', () => {
+  it('include every package the project asks for directly', () => {
+    const direct = [...BASE_DEPENDENCIES, ...BASE_DEV_DEPENDENCIES, ...POSTGRES_DEPENDENCIES].map((spec) => normalizePackageName(/^[A-Za-z0-9._-]+/.exec(spec)![0]));
+    for (const name of direct) assert.ok(LOCKED_PACKAGES.includes(name), `${name} is missing from LOCKED_PACKAGES`);
   });
 });
 

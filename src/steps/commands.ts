@@ -41,7 +41,9 @@ export async function stopTools(ms = 3000): Promise<void> {
   const children = [...running];
   for (const child of children) {
     try {
-      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      // Windows has no process groups: the tool itself is all there is to end.
+      if (process.platform === 'win32') child.kill('SIGKILL');
+      else if (child.pid) process.kill(-child.pid, 'SIGKILL');
     } catch {
       // Already gone.
     }
