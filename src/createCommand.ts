@@ -84,10 +84,12 @@ async function cancelRun(exitCode: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   requestCancel();
-  await stopTools();
-  const clean = abortAll();
-  announceCancel(clean);
-  process.exit(exitCode);
+  try {
+    await stopTools();
+    announceCancel(abortAll());
+  } finally {
+    process.exit(exitCode);
+  }
 }
 
 function fail(error: unknown): void {
