@@ -24,8 +24,9 @@ import {
   type Kit,
   type ProjectOptions,
 } from './api.ts';
-import { abortAll } from './cleanup.ts';
+import { abortAll, committedDir, requestCancel } from './cleanup.ts';
 import { describeLaunch, launchApp, type LaunchResult } from './steps/launch.ts';
+import { stopTools } from './steps/commands.ts';
 import { inspectTarget } from './steps/target.ts';
 import { findOnPath, isInsideGitRepo } from './steps/tools.ts';
 import { say, showNextSteps } from './ui/finish.ts';
@@ -35,8 +36,6 @@ import type { ParsedArgs } from './options/args.ts';
 
 /** Questions and live progress (a terminal), or plain lines (CI, pipes). Set once flags are read. */
 let live = false;
-/** Where the project is, once it has been moved into place: from then on a cancel leaves it there. */
-let written: string | undefined;
 /**
  * flyctl is running: a cancel keeps the project, because the app it describes
  * may already exist on Fly.io, and says how to find out.
@@ -56,30 +55,57 @@ function detectEnvironment(directory: string | undefined): Environment {
   };
 }
 
-function cancelledText(): string {
-  if (written === undefined) return 'Cancelled: nothing was written.';
+/** The message must be true: it says what is on disk, and "nothing" only when every undo worked. */
+function cancelledText(clean: boolean): string {
+  const written = committedDir();
+  if (written === undefined) {
+    return clean ? 'Cancelled: nothing was written.' : 'Cancelled, but not everything could be removed: check for hidden .*.create-fly-fastapi-* folders.';
+  }
   if (launching) return `Cancelled during fly launch: ${displayPath(written)} is kept; see \`fly apps list\`.`;
   return `Cancelled: the project is in ${displayPath(written)}; the rest did not run.`;
 }
 
 /** One line, after the cancelled prompt or step. */
-function announceCancel(): void {
+function announceCancel(clean: boolean): void {
   if (!live) {
-    process.stderr.write(`\n${cancelledText()}\n`);
+    process.stderr.write(`\n${cancelledText(clean)}\n`);
     return;
   }
   if (interruptActiveTask()) p.log.message('', { spacing: 0 });
-  p.cancel(cancelledText());
+  p.cancel(cancelledText(clean));
 }
 
-function fail(error: unknown): never {
+let stopping = false;
+
+/**
+ * The one way a run ends early, whoever asks (a signal, a cancelled prompt, a
+ * tool killed by the Ctrl-C): nothing new is moved into place, running tools
+ * are killed and waited for (so none writes after the undo), then the undo
+ * runs and one true line says what is left. A second request while this runs
+ * changes nothing.
+ */
+async function cancelRun(exitCode: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  requestCancel();
+  try {
+    await stopTools();
+    announceCancel(abortAll());
+  } finally {
+    process.exit(exitCode);
+  }
+}
+
+function fail(error: unknown): void {
   const exitCode = (error as { exitCode?: number }).exitCode ?? EXIT.failure;
   if (error instanceof CancelledError) {
-    announceCancel();
-  } else {
-    interruptActiveTask();
-    process.stderr.write(`create-fly-fastapi: ${(error as Error).message}\n`);
+    void cancelRun(exitCode);
+    return;
   }
+  // A failure during a cancel is the cancel's doing: its own line is on the way.
+  if (stopping) return;
+  interruptActiveTask();
+  process.stderr.write(`create-fly-fastapi: ${(error as Error).message}\n`);
   process.exit(exitCode);
 }
 
@@ -134,6 +160,8 @@ async function main({ given, run }: ParsedArgs): Promise<number> {
   const plan = planProject(options, await loadTemplates(), { generatorVersion: VERSION, kit, origins });
 
   if (run.dryRun) {
+    // Whatever would stop the real run stops this one too, with the same code.
+    await inspectTarget(options.directory, plan.files, run.force);
     printDryRun(options, plan.files);
     return EXIT.ok;
   }
@@ -158,7 +186,6 @@ async function main({ given, run }: ParsedArgs): Promise<number> {
       }
     },
   });
-  written = result.dir;
 
   if (lockFailed) {
     say('warn', 'uv lock failed; run it yourself in the project before deploying (the lines above say why).', interactive);
@@ -203,9 +230,7 @@ function displayPath(dir: string): string {
  * closed terminal (SIGHUP) is undone the same way.
  */
 function onSignal(signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP'): void {
-  abortAll();
-  announceCancel();
-  process.exit(signal === 'SIGINT' ? EXIT.cancelled : 128 + constants.signals[signal]);
+  void cancelRun(signal === 'SIGINT' ? EXIT.cancelled : 128 + constants.signals[signal]);
 }
 export function runCreate(parsed: ParsedArgs): void {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => onSignal(signal));

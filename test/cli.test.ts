@@ -94,6 +94,20 @@ describe('the built CLI, without a terminal', () => {
     assert.deepEqual(entries(cwd), ['other', 'svc'], 'no staging folder left');
   });
 
+  it('names the app after the real folder for ".", and writes --name foo to ./foo', () => {
+    const cwd = join(tempDir(), 'Shop API');
+    mkdirSync(cwd);
+    const here = runCli(['.', ...FAST], { cwd });
+    assert.equal(here.status, 0, here.stderr);
+    assert.match(readFileSync(join(cwd, 'fly.toml'), 'utf8'), /^app = "shop-api"$/m);
+
+    const other = tempDir();
+    const named = runCli(['--name', 'foo', ...FAST], { cwd: other });
+    assert.equal(named.status, 0, named.stderr);
+    assert.deepEqual(entries(other), ['foo']);
+    assert.match(readFileSync(join(other, 'foo', 'fly.toml'), 'utf8'), /^app = "foo"$/m);
+  });
+
   it('accepts an existing empty directory', () => {
     const cwd = tempDir();
     mkdirSync(join(cwd, 'empty'));

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { basename, dirname } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseArgs } from '../src/options/args.ts';
 import { UsageError } from '../src/options/errors.ts';
 import { helpText } from '../src/options/help.ts';
 import { resolveOptions, type Asker } from '../src/options/resolve.ts';
 import { rerunArgs } from '../src/options/rerun.ts';
+import { BASE_DEPENDENCIES, BASE_DEV_DEPENDENCIES, POSTGRES_DEPENDENCIES } from '../src/core/versions.ts';
+import { LOCKED_PACKAGES, legacyDatabaseName, normalizePackageName } from '../src/options/rules.ts';
 import { OPTIONS, appNameFromDirectory, type Environment, type ProjectOptions } from '../src/options/schema.ts';
 
 const env: Environment = { hasGit: true, hasUv: true, insideGitRepo: false };
@@ -47,11 +50,16 @@ describe('parseArgs', () => {
     [['--scaling', 'fast'], /^--scaling: 'fast' is not one of/],
     [['--python', '3.10'], /^--python: '3.10' is not one of 3.11, 3.12, 3.13, 3.14$/],
     [['--vm-size', 'huge'], /^--vm-size: 'huge'/],
-    [['--vm-memory', '300mb'], /^--vm-memory: '300mb' is not a memory size/],
     [['--vm-memory', 'lots'], /^--vm-memory: 'lots'/],
     [['--min-machines', 'two'], /^--min-machines: 'two' is not a whole number$/],
     [['--min-machines', '-1'], /^--min-machines: '-1' is not a whole number$/],
     [['--org', 'Not Valid'], /^--org: 'Not Valid' is not an organization slug$/],
+    [['--vm-memory', '1024000gb'], /^--vm-memory: '1024000gb' is more than the largest Machine has \(128gb\)$/],
+    [['--vm-memory', '9.765625e+22gb'], /^--vm-memory: '9.765625e\+22gb' is not a memory size/],
+    [['--name', 'a\nb'], /^--name: the value contains a control character \(U\+000A\); remove it$/],
+    [['--org', 'acme\u0007'], /^--org: the value contains a control character \(U\+0007\)/],
+    [['my\rapi'], /^\[directory\]: the name contains a control character \(U\+000D\)/],
+    [['--bad\nflag'], /^"--bad\\nflag": unknown option/],
     [['--postgres'], /^--postgres: needs a value <kind>$/],
     [['--postgres', '--yes'], /^--postgres: needs a value/],
     [['--name='], /^--name: needs a value/],
@@ -126,7 +134,17 @@ describe('resolveOptions', () => {
     [['--regions', 'iad,xyz'], /^--regions: 'xyz' is not a Fly.io region/],
     [['--regions', 'iad,iad'], /^--regions: region 'iad' is listed twice$/],
     [['--regions', 'bom'], /^--regions: Managed Postgres is not offered in 'bom'; pick a primary region from ams, fra/],
-    [['--vm-memory', '4gb'], /^--vm-memory: suspend works only up to 2gb; use --scaling stop for 4gb$/],
+    [['--vm-size', 'shared-cpu-2x', '--vm-memory', '4gb'], /^--vm-memory: suspend works only up to 2gb; use --scaling stop for 4gb$/],
+    // Fly's per-size limits: shared CPUs 256mb-2gb each, performance CPUs 2gb-8gb each in 1gb steps.
+    [['--scaling', 'stop', '--vm-memory', '4gb'], /^--vm-memory: shared-cpu-1x takes 256mb to 2gb, not 4gb$/],
+    [['--scaling', 'stop', '--vm-size', 'shared-cpu-8x', '--vm-memory', '1gb'], /^--vm-memory: shared-cpu-8x takes 2gb to 16gb, not 1gb$/],
+    [['--scaling', 'stop', '--vm-size', 'performance-1x', '--vm-memory', '1gb'], /^--vm-memory: performance-1x takes 2gb to 8gb, not 1gb$/],
+    [['--scaling', 'stop', '--vm-size', 'performance-2x', '--vm-memory', '4864mb'], /^--vm-memory: performance-2x takes memory in steps of 1gb, not 4864mb$/],
+    [['--vm-memory', '300mb'], /^--vm-memory: shared-cpu-1x takes memory in steps of 256mb, not 300mb$/],
+    [['--name', 'fastapi'], /^--name: 'fastapi' is also the name of a package the project installs/],
+    [['--name', 'starlette'], /^--name: 'starlette' is also the name of a package/],
+    [['--name', 'pydantic-settings'], /^--name: 'pydantic-settings' is also the name of a package/],
+    [['--name', 'a'.repeat(64)], /^--name: 'a{64}' is not a valid Fly app name/],
     [['--name', 'Bad_Name'], /^--name: 'Bad_Name' is not a valid Fly app name/],
     [['--name', '-x-'], /^--name: '-x-' is not a valid Fly app name/],
   ];
@@ -135,6 +153,26 @@ describe('resolveOptions', () => {
       await assert.rejects(resolveFlags(['x', ...argv]), usageError(pattern));
     });
   }
+
+  it('refuses control characters from any source, not only flags (kits, answers)', async () => {
+    await assert.rejects(
+      resolveOptions({ directory: 'x', name: 'ok-name', org: 'a\u2028b', launch: true }, { env, yes: true }),
+      usageError(/^--org: contains a control character \(U\+2028\)/),
+    );
+    await assert.rejects(resolveOptions({ directory: 'x\ty' }, { env, yes: true }), usageError(/^\[directory\]: contains a control character/));
+  });
+
+  it('refuses a folder name longer than the file system allows', async () => {
+    await assert.rejects(resolveFlags(['a'.repeat(256)]), usageError(/^\[directory\]: a folder name is at most 255 bytes/));
+    assert.equal((await resolveFlags(['a'.repeat(255), '--name', 'ok-name'])).directory.length, 255);
+  });
+
+  it('gives each Machine size memory it accepts by default', async () => {
+    const sizes: [string, string][] = [['shared-cpu-1x', '512mb'], ['shared-cpu-8x', '2gb'], ['performance-1x', '2gb'], ['performance-16x', '32gb']];
+    for (const [size, memory] of sizes) {
+      assert.equal((await resolveFlags(['x', '--scaling', 'stop', '--vm-size', size])).vmMemory, memory);
+    }
+  });
 
   it('allows a non-Managed-Postgres region when Postgres is not managed', async () => {
     const options = await resolveFlags(['x', '--postgres', 'unmanaged', '--regions', 'bom,iad']);
@@ -175,10 +213,36 @@ describe('appNameFromDirectory', () => {
     ['x', 'x-api'],
     ['---', 'fly-fastapi-app'],
     ['a'.repeat(80), 'a'.repeat(63)],
+    ['.', basename(process.cwd()).toLowerCase().replace(/[^a-z0-9-]+/g, '-')],
+    ['./', basename(process.cwd()).toLowerCase().replace(/[^a-z0-9-]+/g, '-')],
+    ['..', basename(dirname(process.cwd())).toLowerCase().replace(/[^a-z0-9-]+/g, '-')],
+    ['sub/..', basename(process.cwd()).toLowerCase().replace(/[^a-z0-9-]+/g, '-')],
   ];
   for (const [directory, name] of cases) {
     it(`${directory} -> ${name}`, () => assert.equal(appNameFromDirectory(directory), name));
   }
+});
+
+describe('directory and name', () => {
+  it('writes --name foo alone to ./foo', async () => {
+    const options = await resolveFlags(['--name', 'foo']);
+    assert.equal(options.directory, 'foo');
+    assert.equal(options.name, 'foo');
+  });
+
+  it('suggests the given name as the directory when asking', async () => {
+    const suggestions: Record<string, unknown> = {};
+    const ask: Asker = async (def, suggested) => {
+      suggestions[def.key] = suggested;
+      return suggested;
+    };
+    await resolveOptions(given('--name', 'shop'), { env, ask });
+    assert.equal(suggestions.directory, 'shop');
+  });
+
+  it('keeps the default folder without a name', async () => {
+    assert.equal((await resolveFlags([])).directory, 'fly-fastapi-app');
+  });
 });
 
 describe('rerun line', () => {
@@ -197,5 +261,28 @@ describe('--help', () => {
     const text = helpText('1.2.3');
     for (const line of text.split('\n')) assert.ok(line.length <= 80, `too wide: ${line}`);
     for (const def of OPTIONS) if (def.flag) assert.ok(text.includes(`--${def.flag}`), def.flag);
+  });
+});
+
+describe('names uv cannot lock', () => {
+  it('include every package the project asks for directly', () => {
+    const direct = [...BASE_DEPENDENCIES, ...BASE_DEV_DEPENDENCIES, ...POSTGRES_DEPENDENCIES].map((spec) => normalizePackageName(/^[A-Za-z0-9._-]+/.exec(spec)![0]));
+    for (const name of direct) assert.ok(LOCKED_PACKAGES.includes(name), `${name} is missing from LOCKED_PACKAGES`);
+  });
+});
+
+describe('legacy Postgres app name', () => {
+  it('stays a valid app name, different from the app, for every length', () => {
+    for (let length = 2; length <= 63; length++) {
+      const apps = ['a'.repeat(length), `${'a'.repeat(Math.max(0, length - 3))}-db`, `${'a'.repeat(Math.max(0, length - 2))}-b`];
+      for (const app of apps.filter((name) => /^[a-z0-9][a-z0-9-]*[a-z0-9]$/.test(name))) {
+        const db = legacyDatabaseName(app);
+        assert.match(db, /^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$/, `${app} -> ${db}`);
+        assert.notEqual(db, app);
+      }
+    }
+    assert.equal(legacyDatabaseName('a'.repeat(62)), `${'a'.repeat(60)}-db`);
+    assert.equal(legacyDatabaseName(`${'a'.repeat(59)}-bcd`), `${'a'.repeat(59)}-db`);
+    assert.equal(legacyDatabaseName(`${'a'.repeat(60)}-db`), `${'a'.repeat(60)}-pg`);
   });
 });

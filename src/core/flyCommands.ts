@@ -6,6 +6,7 @@
  * Each flag was checked against flyctl's own command definitions; the notes
  * below say why a flag is spelled the way it is.
  */
+import { legacyDatabaseName } from '../options/rules.ts';
 import type { ProjectOptions } from '../options/schema.ts';
 
 export type Argv = readonly string[];
@@ -21,7 +22,7 @@ export function flyctlInstallCommand(platform: NodeJS.Platform = process.platfor
 export const DEFAULT_ORG = 'personal';
 
 export function databaseName(options: ProjectOptions): string {
-  return `${options.name}-db`.slice(0, 63);
+  return legacyDatabaseName(options.name);
 }
 
 /** Scale-to-zero wants one Machine; always-on (and warm with 2+) wants two for redundancy. */

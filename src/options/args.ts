@@ -3,6 +3,7 @@
  * Every value is parsed here, so a bad flag fails before any question is asked.
  */
 import { UsageError } from './errors.ts';
+import { controlCharacterProblem } from './rules.ts';
 import { CONTROL_FLAGS, OPTIONS, type OptionDef, type ProjectOptions, type RunFlags } from './schema.ts';
 
 export interface ParsedArgs {
@@ -70,12 +71,17 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       spelled = arg;
       target = arg.length === 2 ? lookupAlias(arg[1]!) : undefined;
     }
-    if (!target) throw new UsageError(`${spelled}: unknown option (see --help)`);
+    if (!target) {
+      const shown = controlCharacterProblem(spelled) ? JSON.stringify(spelled) : spelled;
+      throw new UsageError(`${shown}: unknown option (see --help)`);
+    }
 
     if (target.kind === 'control' && target.placeholder) {
       remember(target.key, spelled);
       const raw = inline ?? (argv[i + 1]?.startsWith('--') ? undefined : argv[++i]);
       if (raw === undefined || raw.trim() === '') throw new UsageError(`${spelled}: needs a value ${target.placeholder}`);
+      const control = controlCharacterProblem(raw);
+      if (control) throw new UsageError(`${spelled}: the value ${control}`);
       (run as unknown as Record<string, unknown>)[target.key] = raw;
       continue;
     }
@@ -105,13 +111,21 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       raw = next;
       i++;
     }
+    // Before parsing: a parse error quotes the value, and a newline in it would split the line.
+    const control = controlCharacterProblem(raw);
+    if (control) throw new UsageError(`${spelled}: the value ${control}`);
     if (raw.trim() === '') throw new UsageError(`${spelled}: needs a value ${def.placeholder ?? ''}`.trimEnd());
     given[def.key] = def.parse ? def.parse(raw) : raw;
   }
 
   if (positionals.length > 1) {
-    throw new UsageError(`unexpected argument '${positionals[1]}': give one directory (flags need a leading --)`);
+    const shown = controlCharacterProblem(positionals[1]!) ? JSON.stringify(positionals[1]) : `'${positionals[1]}'`;
+    throw new UsageError(`unexpected argument ${shown}: give one directory (flags need a leading --)`);
   }
-  if (positionals[0] !== undefined) given.directory = positionals[0];
+  if (positionals[0] !== undefined) {
+    const control = controlCharacterProblem(positionals[0]);
+    if (control) throw new UsageError(`[directory]: the name ${control}`);
+    given.directory = positionals[0];
+  }
   return { given: given as Partial<ProjectOptions>, run };
 }

@@ -18,7 +18,8 @@ export function rerunArgs(options: ProjectOptions): string[] {
       continue;
     }
     const text = Array.isArray(value) ? value.join(',') : String(value);
-    const isDefault = text === String(def.defaultText);
+    const fallback = def.defaultValue(options, { hasGit: false, hasUv: false, insideGitRepo: false });
+    const isDefault = text === (Array.isArray(fallback) ? fallback.join(',') : String(fallback));
     if (def.question || def.key === 'name' || def.key === 'python' || !isDefault) {
       args.push(`--${def.flag}`, text);
     }

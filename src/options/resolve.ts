@@ -6,6 +6,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { UsageError } from './errors.ts';
+import { controlCharacterProblem } from './rules.ts';
 import { OPTIONS, flagName, type Environment, type OptionDef, type ProjectOptions } from './schema.ts';
 
 /** Where an answer came from; recorded, and shown in the summary. */
@@ -27,6 +28,22 @@ export interface AnswerSource {
   name(def: OptionDef): string;
   /** Who suggests, for the question: `kit acme-fastapi 1.4.0`. */
   label?: string;
+}
+
+/**
+ * Every rule a value must meet, whoever gave it (a flag, an answer, a kit):
+ * plain text first, then the option's own check. Returns one line.
+ */
+export function valueProblem<K extends keyof ProjectOptions>(
+  def: OptionDef<K>,
+  value: ProjectOptions[K],
+  resolved: Partial<ProjectOptions>,
+): string | undefined {
+  const texts = Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
+  const control = texts.map((text) => controlCharacterProblem(String(text))).find(Boolean);
+  const problem = control ?? def.check?.(value, resolved);
+  if (!problem) return undefined;
+  return problem.startsWith('--') || problem.startsWith('[directory]') ? problem : `${flagName(def as OptionDef)}: ${problem}`;
 }
 
 /** Asks one question; injected so tests and the programmatic API need no terminal. */
@@ -97,7 +114,7 @@ export async function resolveAnswers(
     } else {
       // A kit's lock or default for an option that does not apply here (org without --launch) waits unused.
       const suggestion = applies && first && !first.fixed ? first : undefined;
-      const fallback = suggestion ? suggestion.values[def.key]! : def.defaultValue(resolved, env);
+      const fallback = suggestion ? suggestion.values[def.key]! : def.defaultValue(resolved, env, given);
       origin = suggestion ? suggestion.origin : 'default';
       const suggested = applies && previous[def.key] !== undefined ? previous[def.key]! : fallback;
       if (!applies || !def.question || yes) {
@@ -113,11 +130,12 @@ export async function resolveAnswers(
       }
     }
 
-    const problem = applies ? def.check?.(value as never, resolved) : undefined;
+    const problem = applies ? valueProblem(def, value as never, resolved) : undefined;
     if (problem) {
+      // A kit's value is named by the kit file and key, not by the flag it stands for.
       const source = all.find((candidate) => candidate.origin === origin);
       if (source && origin !== 'flag') throw new UsageError(`${source.name(def)}: ${problem.replace(/^--[\w-]+: /, '')}`);
-      throw new UsageError(def.flag && !problem.startsWith('--') ? `${flagName(def)}: ${problem}` : problem);
+      throw new UsageError(problem);
     }
     resolved[def.key] = value as never;
     origins[def.key] = origin;

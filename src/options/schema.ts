@@ -4,7 +4,9 @@
  * is added here and nowhere else.
  */
 import { DEFAULT_REGION, RETIRED_REGIONS, findRegion, mpgRegionCodes } from '../regions.ts';
+import { basename, resolve } from 'node:path';
 import { UsageError } from './errors.ts';
+import { NAME_MAX_BYTES, appNameProblem, formatMemory, memoryLimits, memoryProblem } from './rules.ts';
 
 export const POSTGRES_KINDS = ['none', 'managed', 'unmanaged', 'external'] as const;
 export const SCALING_MODES = ['suspend', 'stop', 'warm', 'always-on'] as const;
@@ -85,7 +87,8 @@ export interface OptionDef<K extends keyof ProjectOptions = keyof ProjectOptions
   /** Completes "<flag> applies only ..." when given where it does not apply. */
   appliesText?: string;
   parse?(raw: string): ProjectOptions[K];
-  defaultValue(resolved: Resolved, env: Environment): ProjectOptions[K];
+  /** `given` holds every value given up front (flags, a kit), for defaults that follow a later option. */
+  defaultValue(resolved: Resolved, env: Environment, given?: Resolved): ProjectOptions[K];
   /** Checks against options resolved before this one; returns a one-line problem. */
   check?(value: ProjectOptions[K], resolved: Resolved): string | undefined;
 }
@@ -98,11 +101,12 @@ function oneOf<T extends string>(flag: string, allowed: readonly T[]) {
   };
 }
 
-/** Fly app names: lowercase letters, digits and dashes, 2 to 63 characters. */
-const APP_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])$/;
-
+/**
+ * The directory's own name, made a valid app name. "." and ".." name the folder
+ * they stand for; the path is resolved as text, without touching the disk.
+ */
 export function appNameFromDirectory(directory: string): string {
-  const base = directory.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? '';
+  const base = basename(resolve(directory.replace(/[\\/]+$/, '') || '.'));
   const cleaned = base
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
@@ -115,17 +119,30 @@ export function appNameFromDirectory(directory: string): string {
 }
 
 export function checkAppName(name: string): string | undefined {
-  if (APP_NAME.test(name)) return undefined;
-  return `'${name}' is not a valid Fly app name (2-63 lowercase letters, digits and dashes, not starting or ending with a dash)`;
+  return appNameProblem(name);
 }
 
-/** Memory in MB, or undefined when the text is not a size Fly accepts. */
+/** The largest Machine (performance-16x) has 128 GB. */
+const LARGEST_MEMORY_MB = 8192 * 16;
+
+/** Memory in MB, or undefined when the text is not a whole amount of mb or gb. */
 export function memoryInMb(text: string): number | undefined {
-  const match = /^(\d+)\s*(mb|gb)$/i.exec(text.trim());
+  const match = /^(\d{1,9})\s*(mb|gb)$/i.exec(text.trim());
   if (!match) return undefined;
-  const amount = Number(match[1]) * (match[2]!.toLowerCase() === 'gb' ? 1024 : 1);
-  if (amount < 256 || amount % 256 !== 0) return undefined;
-  return amount;
+  return Number(match[1]) * (match[2]!.toLowerCase() === 'gb' ? 1024 : 1);
+}
+
+/** What a new Machine of this size gets unless told: 512 MB where the size allows it. */
+export function defaultMemory(size: string): string {
+  const { min, max } = memoryLimits(size);
+  return formatMemory(Math.min(Math.max(512, min), max));
+}
+
+function directoryProblem(value: string): string | undefined {
+  if (!value.trim()) return 'the directory must not be empty';
+  const tooLong = value.split(/[\\/]/).find((segment) => Buffer.byteLength(segment) > NAME_MAX_BYTES);
+  if (tooLong !== undefined) return `a folder name is at most ${NAME_MAX_BYTES} bytes; '${tooLong.slice(0, 20)}...' has ${Buffer.byteLength(tooLong)}`;
+  return undefined;
 }
 
 export function checkRegions(regions: string[], postgres: PostgresKind | undefined): string | undefined {
@@ -157,9 +174,10 @@ export const OPTIONS: readonly OptionDef[] = [
     key: 'directory',
     summary: 'where to create the project',
     question: 'Where should the project be created?',
-    defaultText: 'fly-fastapi-app',
-    defaultValue: () => 'fly-fastapi-app',
-    check: (value) => (value.trim() ? undefined : 'the directory must not be empty'),
+    defaultText: 'the app name, or fly-fastapi-app',
+    // `--name foo` alone writes ./foo.
+    defaultValue: (_resolved, _env, given) => given?.name ?? 'fly-fastapi-app',
+    check: (value) => directoryProblem(value),
   } satisfies OptionDef<'directory'>,
   {
     key: 'name',
@@ -261,17 +279,23 @@ export const OPTIONS: readonly OptionDef[] = [
     flag: 'vm-memory',
     placeholder: '<size>',
     summary: 'Machine memory, e.g. 512mb, 1gb',
-    defaultText: '512mb',
+    defaultText: '512mb (more where the size needs it)',
     parse: (raw) => {
       const mb = memoryInMb(raw);
-      if (mb === undefined) throw new UsageError(`--vm-memory: '${raw}' is not a memory size like 512mb or 1gb (multiples of 256mb)`);
-      return mb % 1024 === 0 ? `${mb / 1024}gb` : `${mb}mb`;
+      if (mb === undefined) throw new UsageError(`--vm-memory: '${raw}' is not a memory size like 512mb or 1gb`);
+      if (mb > LARGEST_MEMORY_MB) throw new UsageError(`--vm-memory: '${raw}' is more than the largest Machine has (${formatMemory(LARGEST_MEMORY_MB)})`);
+      return formatMemory(mb);
     },
-    defaultValue: () => '512mb',
-    check: (value, resolved) =>
-      resolved.scaling === 'suspend' && (memoryInMb(value) ?? 0) > 2048
+    defaultValue: (resolved) => defaultMemory(resolved.vmSize ?? 'shared-cpu-1x'),
+    check: (value, resolved) => {
+      const mb = memoryInMb(value);
+      if (mb === undefined) return `--vm-memory: '${value}' is not a memory size like 512mb or 1gb`;
+      const problem = memoryProblem(mb, resolved.vmSize ?? 'shared-cpu-1x');
+      if (problem) return `--vm-memory: ${problem}`;
+      return resolved.scaling === 'suspend' && mb > 2048
         ? `--vm-memory: suspend works only up to 2gb; use --scaling stop for ${value}`
-        : undefined,
+        : undefined;
+    },
   } satisfies OptionDef<'vmMemory'>,
   {
     key: 'workflows',

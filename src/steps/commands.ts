@@ -2,6 +2,7 @@
  * uv lock and git init. execa is imported when a tool runs, not before: a run
  * without post-steps never pays for loading it.
  */
+import type { ResultPromise } from 'execa';
 
 export interface StepResult {
   ok: boolean;
@@ -17,10 +18,42 @@ function tail(text: string, lines = 12): string {
 
 export const UV_LOCK_COMMAND = 'uv lock';
 
+type Child = ResultPromise<{ all: true; reject: false; detached: true }>;
+const running = new Set<Child>();
+
+/**
+ * Tools run in a process group of their own (detached), so that a cancel can
+ * end the tool and everything it started, and a SIGTERM sent to us alone
+ * reaches them too. Nothing else ends them: without this an orphaned `uv lock`
+ * went on writing into the staging folder after we had removed it.
+ */
+async function start(file: string, args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<{ child: Child }> {
+  const { execa } = await import('execa');
+  const child: Child = execa(file, args, { ...options, all: true, reject: false, detached: true });
+  running.add(child);
+  void child.finally(() => running.delete(child));
+  // Wrapped: the child is a promise itself, and returning it would wait for its end.
+  return { child };
+}
+
+/** Kills every running tool's process group and waits (at most `ms`) until they are gone. */
+export async function stopTools(ms = 3000): Promise<void> {
+  const children = [...running];
+  for (const child of children) {
+    try {
+      // Windows has no process groups: the tool itself is all there is to end.
+      if (process.platform === 'win32') child.kill('SIGKILL');
+      else if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  await Promise.race([Promise.allSettled(children), new Promise((done) => setTimeout(done, ms).unref())]);
+}
+
 /** uv.lock pins every dependency; the Docker build's `uv sync --locked` requires it. */
 export async function runUvLock(dir: string, onLine?: (line: string) => void): Promise<StepResult> {
-  const { execa } = await import('execa');
-  const child = execa('uv', ['lock'], { cwd: dir, all: true, reject: false, env: { NO_COLOR: '1' } });
+  const { child } = await start('uv', ['lock'], { cwd: dir, env: { NO_COLOR: '1' } });
   // Output comes in chunks that may end mid-line: hold the unfinished line until its end arrives.
   let partial = '';
   if (onLine) {
@@ -48,8 +81,7 @@ function withHint(output: string): string {
 }
 
 export async function runGitInit(dir: string, version: string): Promise<StepResult & { committed: boolean }> {
-  const { execa } = await import('execa');
-  const git = (...args: string[]) => execa('git', args, { cwd: dir, all: true, reject: false });
+  const git = async (...args: string[]) => (await start('git', args, { cwd: dir })).child;
   for (const args of [['init', '--quiet', '--initial-branch=main'], ['add', '--all']]) {
     const result = await git(...args);
     if (result.exitCode !== 0) return { ok: false, committed: false, output: tail(result.all ?? ''), signal: result.signal };

@@ -66,6 +66,7 @@ export async function createProject(plan: ProjectPlan, settings: CreateSettings 
     progress('move', 'start');
     await commitStaged(staging, target);
     forgetAll();
+    target.releaseLock?.();
     progress('move', 'done');
     return {
       dir: target.dir,

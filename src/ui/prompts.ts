@@ -4,7 +4,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { styleText } from 'node:util';
 import { CancelledError } from '../options/errors.ts';
 import { kitLabel, type Kit } from '../kit/types.ts';
-import type { AnswerOrigins, Asker } from '../options/resolve.ts';
+import { valueProblem, type AnswerOrigins, type Asker } from '../options/resolve.ts';
 import { OPTIONS, type OptionDef, type PostgresKind, type ProjectOptions } from '../options/schema.ts';
 import { REGIONS } from '../regions.ts';
 import { wrapText } from './format.ts';
@@ -18,7 +18,7 @@ function answered<T>(value: T | symbol): Exclude<T, symbol> {
 function problemWith(def: OptionDef, raw: string, resolved: Partial<ProjectOptions>): string | undefined {
   try {
     const value = def.parse ? def.parse(raw) : raw;
-    return def.check?.(value as never, resolved)?.replace(/^--[\w-]+: /, '');
+    return valueProblem(def, value as never, resolved)?.replace(/^(--[\w-]+|\[directory\]): /, '');
   } catch (error) {
     return (error as Error).message.replace(/^--[\w-]+: /, '');
   }
