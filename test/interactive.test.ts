@@ -255,7 +255,7 @@ describe('in a terminal', IN_TMUX, () => {
       assertGuided(screen);
       assert.match(screen, /◇ {2}Writing the project/);
       assert.match(screen, /◇ {2}Next steps/);
-      assert.match(screen, /│ {2}fly postgres attach svc-db --app svc --yes +│/);
+      assert.match(screen, /│ {2}fly postgres attach svc-db --yes +│/);
       assert.match(screen, /└ {2}Created svc in \.\/svc/);
       const rerun = screen
         .slice(screen.indexOf('To skip the prompts next time, run:'))

@@ -13,8 +13,11 @@ function shellPath(path: string): string {
   return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`;
 }
 
+/**
+ * Every flyctl command here runs after `cd` into the project, where flyctl takes
+ * the app's name from fly.toml; so none says --app, and a renamed app is still found.
+ */
 export function nextSteps(options: ProjectOptions, outcome: Outcome): string[] {
-  const app = outcome.appName ?? options.name;
   const fly = (args: readonly string[]) => formatCommand('fly', args);
   const steps = [`cd ${shellPath(options.directory)}`];
   if (!outcome.locked) steps.push('uv lock                       # the Docker build needs uv.lock (uv sync --locked)');
@@ -25,16 +28,18 @@ export function nextSteps(options: ProjectOptions, outcome: Outcome): string[] {
   steps.push('uv run fastapi dev            # http://127.0.0.1:8000/docs', 'uv run pytest');
   if (!outcome.launched) {
     steps.push(fly(launchArgs(options)));
-    steps.push(...unmanagedPostgresArgs(options).map(fly));
+    const [create, attach] = unmanagedPostgresArgs(options).map(fly);
+    // The database is an app too, and app names are global: it can be taken.
+    if (create && attach) steps.push('# the database is an app: if its name is taken, use another in both', create, attach);
   }
   if (options.postgres === 'external') {
     // Secrets go to Fly only: never into fly.toml, .env or the image.
-    steps.push(`fly secrets set DATABASE_URL='postgresql://...' --app ${app}`);
+    steps.push("fly secrets set DATABASE_URL='postgresql://...'");
   }
   if (options.postgres === 'managed') {
-    steps.push(`fly secrets set DIRECT_DATABASE_URL='postgresql://...' --app ${app}   # for migrations`);
+    steps.push("fly secrets set DIRECT_DATABASE_URL='postgresql://...'   # for migrations");
   }
   steps.push(fly(deployArgs(options)));
-  steps.push(...extraRegionArgs(options, { app }).map(fly));
+  steps.push(...extraRegionArgs(options).map(fly));
   return steps;
 }
