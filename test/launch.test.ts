@@ -18,7 +18,7 @@ import {
   unmanagedPostgresArgs,
   type Argv,
 } from '../src/core/flyCommands.ts';
-import { nextSteps } from '../src/core/nextSteps.ts';
+import { EXTERNAL_DATABASE_SECRET, nextSteps } from '../src/core/nextSteps.ts';
 import { planProject } from '../src/core/plan.ts';
 import { parseArgs } from '../src/options/args.ts';
 import { resolveOptions } from '../src/options/resolve.ts';
@@ -81,8 +81,8 @@ describe('--launch with a fake flyctl', () => {
     assert.match(run.stdout, /flyctl also added vm\[0\]\.cpu_kind, vm\[0\]\.cpus; they are gone again\./);
     assert.match(run.stdout, /DATABASE_URL=postgresql:\/\/fly-user:\*\*\*\*@pgbouncer\.q7v2lk9\.flympg\.net\/fly-db/);
     assert.doesNotMatch(run.stdout + run.stderr, /Zx81pQ2secret/);
-    assert.match(run.stdout, /copy the direct URL from the Connect tab/);
-    assert.match(run.stdout, /fly secrets set DIRECT_DATABASE_URL='postgresql:\/\/\.\.\.'\n/);
+    assert.match(run.stdout, /session mode unless you change it, so the release command migrates through it/);
+    assert.doesNotMatch(run.stdout, /secrets set|postgresql:\/\/\.\.\./, 'no placeholder URL to paste: the direct URL is optional');
     assert.match(run.stdout, /│  fly deploy --ha=false/);
     assert.doesNotMatch(run.stdout, /│  fly launch/, 'the next steps no longer say launch');
   });
@@ -193,7 +193,7 @@ describe('--launch with a fake flyctl', () => {
     const run = await launch('success', ['--postgres', 'external', '--scaling', 'always-on', '--regions', 'iad,lhr']);
     assert.equal(run.status, 0, run.stderr);
     assert.deepEqual(argvs(run), [WHOAMI, [...LAUNCH.map((arg) => (arg === '--ha=false' ? '--ha=true' : arg)), '--no-db']]);
-    assert.match(run.stdout, /as a secret \(never in a file\):\n│ {4}fly secrets set DATABASE_URL='postgresql:\/\/\.\.\.'\n/);
+    assert.match(run.stdout, /as a secret \(never in a file\):\n│ {4}fly secrets set DATABASE_URL=<url> {3}# your PostgreSQL URL, see README\n/);
     assert.match(run.stdout, /│ {2}fly deploy {2,}│\n│ {2}fly scale count 1 --region lhr --yes/);
     assert.doesNotMatch(run.flyToml, /DATABASE_URL/);
   });
@@ -318,6 +318,13 @@ describe('every flyctl command we run or print', () => {
       assert.match(database, /^[a-z0-9][a-z0-9-]*[a-z0-9]$/, database);
       assert.notEqual(database, name);
     }
+  });
+
+  it('prints no database URL placeholder that a shell would pass to flyctl as it stands', () => {
+    const pasted = spawnSync('sh', ['-c', EXTERNAL_DATABASE_SECRET.replace(/^fly /, 'echo reached-flyctl ')], { cwd: tempDir(), encoding: 'utf8' });
+    assert.notEqual(pasted.status, 0);
+    assert.doesNotMatch(pasted.stdout, /reached-flyctl/);
+    assert.match(pasted.stderr, /syntax error/i);
   });
 
   it('the fake refuses what flyctl refuses', () => {

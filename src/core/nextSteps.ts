@@ -2,6 +2,12 @@
 import type { ProjectOptions } from '../options/schema.ts';
 import { deployArgs, extraRegionArgs, formatCommand, launchArgs, unmanagedPostgresArgs } from './flyCommands.ts';
 
+/**
+ * `<url>` is a redirection to the shell, so this line fails in the shell if pasted as it
+ * is; a placeholder that looked like a URL would reach Fly and fail the release command.
+ */
+export const EXTERNAL_DATABASE_SECRET = 'fly secrets set DATABASE_URL=<url>   # your PostgreSQL URL, see README';
+
 export interface Outcome {
   locked: boolean;
   launched: boolean;
@@ -32,13 +38,9 @@ export function nextSteps(options: ProjectOptions, outcome: Outcome): string[] {
     // The database is an app too, and app names are global: it can be taken.
     if (create && attach) steps.push('# the database is an app: if its name is taken, use another in both', create, attach);
   }
-  if (options.postgres === 'external') {
-    // Secrets go to Fly only: never into fly.toml, .env or the image.
-    steps.push("fly secrets set DATABASE_URL='postgresql://...'");
-  }
-  if (options.postgres === 'managed') {
-    steps.push("fly secrets set DIRECT_DATABASE_URL='postgresql://...'   # for migrations");
-  }
+  // Secrets go to Fly only: never into fly.toml, .env or the image. Managed Postgres needs
+  // nothing here: its pooled URL runs migrations too, so the direct one is optional.
+  if (options.postgres === 'external') steps.push(EXTERNAL_DATABASE_SECRET);
   steps.push(fly(deployArgs(options)));
   steps.push(...extraRegionArgs(options).map(fly));
   return steps;

@@ -7,6 +7,7 @@ import type { ProjectOptions } from '../options/schema.ts';
 import { findRegion } from '../regions.ts';
 import { FEATURES, hasDatabase, replaysWrites, type Feature } from './features/index.ts';
 import { extraRegionArgs, formatCommand, launchArgs, unmanagedPostgresArgs, databaseName } from './flyCommands.ts';
+import { EXTERNAL_DATABASE_SECRET } from './nextSteps.ts';
 import { LIVENESS_PATH, READINESS_PATH, baseFlyConfig, renderFlyToml } from './flyToml.ts';
 import type { Template } from './render.ts';
 import { APP_PORT, DEBIAN_RELEASE, UV_VERSION } from './versions.ts';
@@ -79,6 +80,7 @@ function templateContext(options: ProjectOptions, features: readonly Feature[], 
     devDependencies: collect((feature) => feature.devDependencies),
     runtimeFiles: collect((feature) => feature.runtimeFiles),
     launchCommand: formatCommand('fly', launchArgs(options)),
+    externalDatabaseSecret: EXTERNAL_DATABASE_SECRET,
     postgresCommands: unmanagedPostgresArgs(options).map((args) => formatCommand('fly', args)),
     scaleCommands: extraRegionArgs(options).map((args) => formatCommand('fly', args)),
     rerunCommand: rerunCommand(options),

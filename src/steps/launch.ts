@@ -21,6 +21,7 @@ import {
   type Target,
 } from '../core/flyCommands.ts';
 import { renderFlyToml, type FlyConfig } from '../core/flyToml.ts';
+import { EXTERNAL_DATABASE_SECRET } from '../core/nextSteps.ts';
 import type { ProjectOptions } from '../options/schema.ts';
 import { findOnPath } from './tools.ts';
 
@@ -362,13 +363,13 @@ export function describeLaunch(result: LaunchResult, options: ProjectOptions): L
       level: 'info',
       text:
         `Managed Postgres is attached: DATABASE_URL (pooled, through PgBouncer) is set on ${app}. ` +
-        'Migrations should bypass the pooler: copy the direct URL from the Connect tab of the cluster ' +
-        `in the Fly dashboard and run:\n  ${binary} secrets set DIRECT_DATABASE_URL='postgresql://...'`,
+        'Its pool runs in session mode unless you change it, so the release command migrates through it; ' +
+        'DIRECT_DATABASE_URL is only needed in transaction mode (see the README).',
     });
   } else if (options.postgres === 'external') {
     messages.push({
       level: 'info',
-      text: `Give the app your database before the first deploy, as a secret (never in a file):\n  ${binary} secrets set DATABASE_URL='postgresql://...'`,
+      text: `Give the app your database before the first deploy, as a secret (never in a file):\n  ${EXTERNAL_DATABASE_SECRET.replace(/^fly /, `${binary} `)}`,
     });
   }
   return messages;

@@ -1,4 +1,4 @@
-"""Database access: the URL normaliser, the engine and the per-request session."""
+"""Database access: the engine and the per-request session."""
 
 from collections.abc import AsyncIterator
 from typing import Annotated
@@ -15,22 +15,6 @@ from sqlalchemy.orm import DeclarativeBase
 
 from app.settings import Settings
 
-DRIVER = "postgresql+psycopg"
-
-
-def normalize_database_url(url: str) -> str:
-    """Point a PostgreSQL URL at the psycopg 3 driver, keeping everything after the scheme.
-
-    Fly hands out `postgres://` (which SQLAlchemy rejects) and `postgresql://` (which it
-    maps to psycopg2); both, and any `postgresql+<driver>://`, become `postgresql+psycopg://`.
-    The query string (`sslmode=disable` on legacy Fly Postgres) is kept as it is.
-    """
-    scheme, separator, rest = url.strip().partition("://")
-    if not separator or scheme.split("+", 1)[0].lower() not in {"postgres", "postgresql"}:
-        # Name the scheme only: the rest of the URL may hold a password.
-        raise ValueError(f"not a PostgreSQL URL (scheme {scheme.split(':', 1)[0]!r})")
-    return f"{DRIVER}://{rest}"
-
 
 class Base(DeclarativeBase):
     # Predictable constraint names keep Alembic migrations reviewable and reversible.
@@ -46,10 +30,9 @@ class Base(DeclarativeBase):
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
-    if not settings.database_url:
-        raise RuntimeError("DATABASE_URL is not set; see .env.example")
     return create_async_engine(
-        normalize_database_url(settings.database_url),
+        # Already checked and pointed at psycopg 3 by app.settings.
+        settings.database_url,
         # Machines that were suspended or stopped wake with dead connections: test before use.
         pool_pre_ping=True,
         pool_recycle=600,

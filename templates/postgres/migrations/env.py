@@ -7,7 +7,7 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 
 from app import models  # noqa: F401  (registers the tables on Base.metadata)
-from app.db import Base, normalize_database_url
+from app.db import Base
 from app.settings import get_settings
 
 config = context.config
@@ -18,12 +18,10 @@ target_metadata = Base.metadata
 
 
 def database_url() -> str:
+    # A missing or malformed URL ends the release command here, with one line naming it.
     settings = get_settings()
-    # Prefer the direct connection: DDL through a transaction-mode pooler is unreliable.
-    url = settings.direct_database_url or settings.database_url
-    if not url:
-        raise SystemExit("Set DIRECT_DATABASE_URL or DATABASE_URL to run migrations.")
-    return normalize_database_url(url)
+    # The direct connection when given: a pooler in transaction mode breaks session state.
+    return settings.direct_database_url or settings.database_url
 
 
 def run_migrations_offline() -> None:
