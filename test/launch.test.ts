@@ -320,6 +320,22 @@ describe('every flyctl command we run or print', () => {
     }
   });
 
+  it('makes a warm minimum above two true with fly scale count, in the next steps and the README', async () => {
+    for (const minMachines of [1, 2, 3, 7]) {
+      const options = await optionsFor(['x-api', '--scaling', 'warm', '--min-machines', String(minMachines), '--regions', 'fra,lhr']);
+      const scale = `fly scale count ${minMachines} --region fra --yes`;
+      const steps = nextSteps(options, { locked: true, launched: true });
+      const readme = planProject(options, templates, { generatorVersion: VERSION }).files.find((file) => file.path === 'README.md')!.content;
+      if (minMachines > 2) {
+        assert.ok(steps.indexOf(scale) > steps.indexOf('fly deploy'), `${scale} after the first deploy: ${steps.join(' / ')}`);
+        assert.ok(readme.includes(`\n${scale}\n`), `README says ${scale}`);
+      } else {
+        assert.ok(!steps.some((step) => step.includes('--region fra')), steps.join(' / '));
+        assert.doesNotMatch(readme, /fly scale count \d+ --region fra/);
+      }
+    }
+  });
+
   it('prints no database URL placeholder that a shell would pass to flyctl as it stands', () => {
     const pasted = spawnSync('sh', ['-c', EXTERNAL_DATABASE_SECRET.replace(/^fly /, 'echo reached-flyctl ')], { cwd: tempDir(), encoding: 'utf8' });
     assert.notEqual(pasted.status, 0);

@@ -117,6 +117,18 @@ export function managedPostgresArgs(options: ProjectOptions, target: Target = {}
   return [create, ['mpg', 'attach', 'CLUSTER_ID']];
 }
 
+/** The first deploy creates at most two Machines (per process group). */
+export const FIRST_DEPLOY_MACHINES = 2;
+
+/**
+ * `min_machines_running` keeps Machines from stopping but creates none, so a warm
+ * minimum above what the first deploy creates needs its Machines made by hand.
+ */
+export function primaryScaleArgs(options: ProjectOptions): Argv[] {
+  if (options.scaling !== 'warm' || options.minMachines <= FIRST_DEPLOY_MACHINES) return [];
+  return [['scale', 'count', String(options.minMachines), '--region', options.regions[0]!, '--yes']];
+}
+
 /** One Machine in each extra region; run after the first deploy, when there is a Machine to clone. */
 export function extraRegionArgs(options: ProjectOptions): Argv[] {
   return options.regions.slice(1).map((region) => ['scale', 'count', '1', '--region', region, '--yes']);

@@ -1,6 +1,6 @@
 /** What to do after the project is written: the exact commands for this variant. */
 import type { ProjectOptions } from '../options/schema.ts';
-import { deployArgs, extraRegionArgs, formatCommand, launchArgs, unmanagedPostgresArgs } from './flyCommands.ts';
+import { deployArgs, extraRegionArgs, formatCommand, launchArgs, primaryScaleArgs, unmanagedPostgresArgs } from './flyCommands.ts';
 
 /**
  * `<url>` is a redirection to the shell, so this line fails in the shell if pasted as it
@@ -42,6 +42,6 @@ export function nextSteps(options: ProjectOptions, outcome: Outcome): string[] {
   // nothing here: its pooled URL runs migrations too, so the direct one is optional.
   if (options.postgres === 'external') steps.push(EXTERNAL_DATABASE_SECRET);
   steps.push(fly(deployArgs(options)));
-  steps.push(...extraRegionArgs(options).map(fly));
+  steps.push(...primaryScaleArgs(options).map(fly), ...extraRegionArgs(options).map(fly));
   return steps;
 }

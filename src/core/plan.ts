@@ -6,7 +6,7 @@ import { rerunCommand } from '../options/rerun.ts';
 import type { ProjectOptions } from '../options/schema.ts';
 import { findRegion } from '../regions.ts';
 import { FEATURES, hasDatabase, replaysWrites, type Feature } from './features/index.ts';
-import { extraRegionArgs, formatCommand, launchArgs, unmanagedPostgresArgs, databaseName } from './flyCommands.ts';
+import { databaseName, deployArgs, extraRegionArgs, formatCommand, launchArgs, primaryScaleArgs, unmanagedPostgresArgs } from './flyCommands.ts';
 import { EXTERNAL_DATABASE_SECRET } from './nextSteps.ts';
 import { LIVENESS_PATH, READINESS_PATH, baseFlyConfig, renderFlyToml } from './flyToml.ts';
 import type { Template } from './render.ts';
@@ -82,6 +82,8 @@ function templateContext(options: ProjectOptions, features: readonly Feature[], 
     launchCommand: formatCommand('fly', launchArgs(options)),
     externalDatabaseSecret: EXTERNAL_DATABASE_SECRET,
     postgresCommands: unmanagedPostgresArgs(options).map((args) => formatCommand('fly', args)),
+    deployCommand: formatCommand('fly', deployArgs(options)),
+    primaryScaleCommands: primaryScaleArgs(options).map((args) => formatCommand('fly', args)),
     scaleCommands: extraRegionArgs(options).map((args) => formatCommand('fly', args)),
     rerunCommand: rerunCommand(options),
     generatorVersion,
