@@ -90,7 +90,7 @@ interface FlyToml {
     concurrency: { type: string };
     checks: { path: string }[];
   };
-  checks?: Record<string, { port: number; path: string; type: string }>;
+  checks?: Record<string, { port: number; path: string; type: string; grace_period: string; timeout: string }>;
   vm: { size: string; memory: string }[];
 }
 
@@ -118,8 +118,17 @@ function checkVariant(options: ProjectOptions, p: ProjectPlan): void {
   assert.equal(fly.kill_signal, 'SIGTERM');
   assert.equal(fly.deploy?.release_command, database ? 'alembic upgrade head' : undefined);
   assert.equal(fly.http_service.checks[0]?.path, '/healthz');
-  if (database) assert.deepEqual(Object.values(fly.checks ?? {}).map((check) => check.path), ['/readyz']);
-  else assert.equal(fly.checks, undefined);
+  if (database) {
+    assert.deepEqual(Object.values(fly.checks ?? {}).map((check) => check.path), ['/readyz']);
+    // flyctl waits for this check on every deploy: a short grace, and a timeout that
+    // outlasts the readiness path's own wait so a dead database shows as a 503, not a hang.
+    const check = fly.checks!.database!;
+    const seconds = (value: string) => Number(/^(\d+)s$/.exec(value)![1]);
+    const wait = Number(/asyncio\.timeout\((\d+)\)/.exec(file(p, 'app/health.py'))![1]);
+    assert.ok(seconds(check.grace_period) <= 10, `grace ${check.grace_period} delays every deploy`);
+    assert.ok(seconds(check.timeout) > wait && seconds(check.timeout) <= wait + 2, `timeout ${check.timeout} vs /readyz waiting ${wait} s`);
+    assert.match(file(p, 'README.md'), /While the database is down, a deploy stops early/);
+  } else assert.equal(fly.checks, undefined);
 
   const dockerfile = file(p, 'Dockerfile');
   const port = fly.http_service.internal_port;

@@ -34,6 +34,8 @@ export interface FlyConfig {
 
 export const LIVENESS_PATH = '/healthz';
 export const READINESS_PATH = '/readyz';
+/** How long the readiness path waits for the database before it answers 503. */
+export const READINESS_TIMEOUT_SECONDS = 2;
 
 function autoStop(scaling: ScalingMode): FlyConfig['http_service']['auto_stop_machines'] {
   if (scaling === 'suspend') return 'suspend';

@@ -8,7 +8,7 @@ import { findRegion } from '../regions.ts';
 import { FEATURES, hasDatabase, replaysWrites, type Feature } from './features/index.ts';
 import { databaseName, deployArgs, extraRegionArgs, formatCommand, launchArgs, primaryScaleArgs, unmanagedPostgresArgs } from './flyCommands.ts';
 import { EXTERNAL_DATABASE_SECRET } from './nextSteps.ts';
-import { LIVENESS_PATH, READINESS_PATH, baseFlyConfig, renderFlyToml } from './flyToml.ts';
+import { LIVENESS_PATH, READINESS_PATH, READINESS_TIMEOUT_SECONDS, baseFlyConfig, renderFlyToml } from './flyToml.ts';
 import type { Template } from './render.ts';
 import { APP_PORT, DEBIAN_RELEASE, UV_VERSION } from './versions.ts';
 
@@ -58,6 +58,7 @@ function templateContext(options: ProjectOptions, features: readonly Feature[], 
     port: APP_PORT,
     livenessPath: LIVENESS_PATH,
     readinessPath: READINESS_PATH,
+    readinessTimeoutSeconds: READINESS_TIMEOUT_SECONDS,
     primaryRegion,
     primaryCity: findRegion(primaryRegion!)?.city ?? primaryRegion,
     extraRegions,
