@@ -130,6 +130,11 @@ function checkVariant(options: ProjectOptions, p: ProjectPlan): void {
     assert.match(file(p, 'README.md'), /While the database is down, a deploy stops early/);
   } else assert.equal(fly.checks, undefined);
 
+  const readme = file(p, 'README.md');
+  assert.match(readme, /## uv\.lock: keep it, commit it/);
+  assert.match(readme, /must exist and be\ncommitted: the Docker build runs `uv sync --locked`/);
+  assert.ok(!/^uv\.lock$/m.test(file(p, '.gitignore')), '.gitignore keeps uv.lock');
+
   const dockerfile = file(p, 'Dockerfile');
   const port = fly.http_service.internal_port;
   assert.match(dockerfile, new RegExp(`^EXPOSE ${port}$`, 'm'));
