@@ -313,7 +313,7 @@ describe('in a terminal', IN_TMUX, () => {
       terminal.keys('Enter');
       assert.equal(await terminal.exitCode(), 0);
       const project = join(cwd, 'svc');
-      assert.equal(readToml(join(project, 'fly.toml')).deploy, undefined, 'no release command without a database');
+      assert.equal((readToml(join(project, 'fly.toml')).deploy as { release_command?: string }).release_command, undefined, 'no release command without a database');
       assert.ok(!existsSync(join(project, 'migrations')));
       assert.doesNotMatch(readFileSync(join(project, 'pyproject.toml'), 'utf8'), /sqlalchemy/i);
     } finally {

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { dirname, join, relative, sep } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'smol-toml';
+import { wantsHighAvailability } from '../src/core/flyCommands.ts';
 import { outputPath, planProject, type ProjectPlan } from '../src/core/plan.ts';
 import { parseArgs } from '../src/options/args.ts';
 import { resolveOptions } from '../src/options/resolve.ts';
@@ -80,7 +81,7 @@ interface FlyToml {
   primary_region: string;
   kill_signal: string;
   kill_timeout: number;
-  deploy?: { release_command: string };
+  deploy?: { release_command?: string; strategy?: string };
   env: Record<string, string>;
   http_service: {
     internal_port: number;
@@ -117,6 +118,10 @@ function checkVariant(options: ProjectOptions, p: ProjectPlan): void {
   assert.deepEqual(fly.vm.map((vm) => ({ ...vm })), [{ size: options.vmSize, memory: options.vmMemory }]);
   assert.equal(fly.kill_signal, 'SIGTERM');
   assert.equal(fly.deploy?.release_command, database ? 'alembic upgrade head' : undefined);
+  // One Machine: blue-green, or every deploy has a moment with none. It needs a health check.
+  const singleMachine = options.scaling !== 'always-on' && !(options.scaling === 'warm' && options.minMachines >= 2);
+  assert.equal(fly.deploy?.strategy, singleMachine ? 'bluegreen' : 'rolling');
+  assert.equal(singleMachine, !wantsHighAvailability(options));
   assert.equal(fly.http_service.checks[0]?.path, '/healthz');
   if (database) {
     assert.deepEqual(Object.values(fly.checks ?? {}).map((check) => check.path), ['/readyz']);

@@ -1,6 +1,7 @@
 /** fly.toml as data. Written with smol-toml, so it is valid TOML by construction. */
 import { stringify } from 'smol-toml';
 import type { ProjectOptions, ScalingMode } from '../options/schema.ts';
+import { wantsHighAvailability } from './flyCommands.ts';
 import { APP_PORT } from './versions.ts';
 
 export interface HttpCheck {
@@ -17,7 +18,7 @@ export interface FlyConfig {
   kill_signal: string;
   kill_timeout: number;
   build: { dockerfile: string };
-  deploy?: { release_command: string; release_command_timeout?: string };
+  deploy: { release_command?: string; strategy: 'bluegreen' | 'rolling' };
   env: Record<string, string>;
   http_service: {
     internal_port: number;
@@ -52,6 +53,11 @@ export function baseFlyConfig(options: ProjectOptions): FlyConfig {
     kill_signal: 'SIGTERM',
     kill_timeout: 10,
     build: { dockerfile: 'Dockerfile' },
+    // A rolling deploy replaces Machines one at a time, so with one Machine there is a
+    // moment with none. Blue-green starts the new Machines beside the old, waits for
+    // their health check (the liveness check below), then switches traffic: no gap.
+    // With two or more Machines, rolling already keeps one serving, without doubling them.
+    deploy: { strategy: wantsHighAvailability(options) ? 'rolling' : 'bluegreen' },
     env: {
       // Fly's proxy terminates TLS; without this, redirects and URLs say http://.
       FORWARDED_ALLOW_IPS: '*',

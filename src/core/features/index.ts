@@ -31,7 +31,7 @@ export const postgres: Feature = {
   runtimeFiles: ['alembic.ini', 'migrations'],
   configureFly(config: FlyConfig) {
     // Runs once per deploy, before any Machine gets the new image; a failure stops the deploy.
-    config.deploy = { release_command: 'alembic upgrade head' };
+    config.deploy = { release_command: 'alembic upgrade head', ...config.deploy };
     // Not a service check: a database blip must not take every Machine out of rotation.
     // flyctl still waits for every check at deploy, so this one gates each deploy: a short
     // grace (the app is up within seconds) keeps deploys quick, and the timeout only has to
