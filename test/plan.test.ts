@@ -143,7 +143,11 @@ function checkVariant(options: ProjectOptions, p: ProjectPlan): void {
   const dockerfile = file(p, 'Dockerfile');
   const port = fly.http_service.internal_port;
   assert.match(dockerfile, new RegExp(`^EXPOSE ${port}$`, 'm'));
-  assert.match(dockerfile, new RegExp(`^CMD \\["uvicorn", "app\\.main:app", "--host", "0\\.0\\.0\\.0", "--port", "${port}"\\]$`, 'm'));
+  const cmd = /^CMD \["uvicorn", "app\.main:app", "--host", "0\.0\.0\.0", "--port", "(\d+)", "--timeout-graceful-shutdown", "(\d+)"\]$/m.exec(dockerfile);
+  assert.ok(cmd, 'CMD runs uvicorn on 0.0.0.0 with a bounded graceful shutdown');
+  assert.equal(Number(cmd[1]), port);
+  // The lifespan shutdown must run (and close the pool) before Fly kills at kill_timeout.
+  assert.ok(Number(cmd[2]) > 0 && Number(cmd[2]) <= fly.kill_timeout - 3, `graceful ${cmd[2]} s vs kill_timeout ${fly.kill_timeout} s`);
   for (const check of Object.values(fly.checks ?? {})) assert.equal(check.port, port);
   const froms = dockerfile.match(/^FROM \S+/gm) ?? [];
   assert.deepEqual(froms, [`FROM python:${options.python}-slim-trixie`, `FROM python:${options.python}-slim-trixie`]);

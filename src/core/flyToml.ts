@@ -35,6 +35,15 @@ export interface FlyConfig {
 
 export const LIVENESS_PATH = '/healthz';
 export const READINESS_PATH = '/readyz';
+/** Fly sends kill_signal, then kills the Machine this many seconds later. */
+export const KILL_TIMEOUT_SECONDS = 10;
+/**
+ * uvicorn waits this long for in-flight requests (without it, forever), then cancels
+ * them and runs the lifespan shutdown, which closes the database pool. Below
+ * kill_timeout, with time left for that shutdown, or Fly kills the process first.
+ */
+export const GRACEFUL_SHUTDOWN_SECONDS = KILL_TIMEOUT_SECONDS - 4;
+
 /** How long the readiness path waits for the database before it answers 503. */
 export const READINESS_TIMEOUT_SECONDS = 2;
 
@@ -51,7 +60,7 @@ export function baseFlyConfig(options: ProjectOptions): FlyConfig {
     primary_region: options.regions[0]!,
     // uvicorn finishes in-flight requests on SIGTERM before it exits.
     kill_signal: 'SIGTERM',
-    kill_timeout: 10,
+    kill_timeout: KILL_TIMEOUT_SECONDS,
     build: { dockerfile: 'Dockerfile' },
     // A rolling deploy replaces Machines one at a time, so with one Machine there is a
     // moment with none. Blue-green starts the new Machines beside the old, waits for

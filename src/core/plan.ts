@@ -8,7 +8,7 @@ import { findRegion } from '../regions.ts';
 import { FEATURES, hasDatabase, replaysWrites, type Feature } from './features/index.ts';
 import { databaseName, deployArgs, extraRegionArgs, formatCommand, launchArgs, primaryScaleArgs, unmanagedPostgresArgs } from './flyCommands.ts';
 import { EXTERNAL_DATABASE_SECRET } from './nextSteps.ts';
-import { LIVENESS_PATH, READINESS_PATH, READINESS_TIMEOUT_SECONDS, baseFlyConfig, renderFlyToml } from './flyToml.ts';
+import { GRACEFUL_SHUTDOWN_SECONDS, LIVENESS_PATH, READINESS_PATH, READINESS_TIMEOUT_SECONDS, baseFlyConfig, renderFlyToml } from './flyToml.ts';
 import type { Template } from './render.ts';
 import { APP_PORT, DEBIAN_RELEASE, UV_VERSION } from './versions.ts';
 
@@ -56,6 +56,7 @@ function templateContext(options: ProjectOptions, features: readonly Feature[], 
     debian: DEBIAN_RELEASE,
     uvVersion: UV_VERSION,
     port: APP_PORT,
+    gracefulShutdownSeconds: GRACEFUL_SHUTDOWN_SECONDS,
     livenessPath: LIVENESS_PATH,
     readinessPath: READINESS_PATH,
     readinessTimeoutSeconds: READINESS_TIMEOUT_SECONDS,
