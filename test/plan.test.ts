@@ -139,6 +139,8 @@ function checkVariant(options: ProjectOptions, p: ProjectPlan): void {
   assert.match(readme, /## uv\.lock: keep it, commit it/);
   assert.match(readme, /must exist and be\ncommitted: the Docker build runs `uv sync --locked`/);
   assert.ok(!/^uv\.lock$/m.test(file(p, '.gitignore')), '.gitignore keeps uv.lock');
+  // A database on the internet: verify the server, not only encrypt.
+  assert.equal(/sslmode=verify-full&sslrootcert=system/.test(readme), options.postgres === 'external');
 
   const dockerfile = file(p, 'Dockerfile');
   const port = fly.http_service.internal_port;
