@@ -4,6 +4,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'smol-toml';
 import { wantsHighAvailability } from '../src/core/flyCommands.ts';
+import { POSTGRES_MAJOR } from '../src/core/versions.ts';
 import { outputPath, planProject, type ProjectPlan } from '../src/core/plan.ts';
 import { parseArgs } from '../src/options/args.ts';
 import { resolveOptions } from '../src/options/resolve.ts';
@@ -139,6 +140,18 @@ function checkVariant(options: ProjectOptions, p: ProjectPlan): void {
   assert.match(readme, /## uv\.lock: keep it, commit it/);
   assert.match(readme, /must exist and be\ncommitted: the Docker build runs `uv sync --locked`/);
   assert.ok(!/^uv\.lock$/m.test(file(p, '.gitignore')), '.gitignore keeps uv.lock');
+  if (database) {
+    // Local development on the PostgreSQL major Managed Postgres runs, at the URL .env.example gives.
+    const compose = file(p, 'compose.yaml');
+    assert.match(compose, new RegExp(`^    image: postgres:${POSTGRES_MAJOR}$`, 'm'));
+    const url = /^DATABASE_URL=(.*)$/m.exec(file(p, '.env.example'))![1]!;
+    const { username, password, port, pathname } = new URL(url);
+    assert.match(compose, new RegExp(`POSTGRES_USER: ${username}\n.*POSTGRES_PASSWORD: ${password}\n.*POSTGRES_DB: ${pathname.slice(1)}\n`, 's'));
+    assert.match(compose, new RegExp(`"127\\.0\\.0\\.1:${port}:5432"`));
+    const steps = ['uv sync', 'docker compose up -d --wait', 'cp .env.example .env', 'uv run alembic upgrade head', 'uv run fastapi dev'];
+    const at = steps.map((step) => readme.indexOf(`\n${step}`));
+    assert.ok(at.every((index, i) => index > 0 && (i === 0 || index > at[i - 1]!)), `README runs ${steps.join(', ')} in order`);
+  } else assert.ok(!p.files.some((f) => f.path === 'compose.yaml'));
   // A database on the internet: verify the server, not only encrypt.
   assert.equal(/sslmode=verify-full&sslrootcert=system/.test(readme), options.postgres === 'external');
 

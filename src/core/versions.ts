@@ -16,3 +16,10 @@ export const BASE_DEPENDENCIES = ['fastapi>=0.165', 'uvicorn[standard]>=0.54', '
 export const BASE_DEV_DEPENDENCIES = ['pytest>=9.2', 'ruff>=0.17', 'httpx2>=2.16', 'fastapi-cli>=0.0.34'];
 
 export const POSTGRES_DEPENDENCIES = ['sqlalchemy[asyncio]>=2.1', 'psycopg[binary]>=3.3', 'alembic>=1.20'];
+
+/**
+ * PostgreSQL major for local development and CI: what Fly Managed Postgres runs. `fly mpg
+ * create` offers 16 and 17 and defaults to 16, and `fly launch --db=mpg` takes no version,
+ * so a launched cluster is 16. Developing on the same major keeps SQL and pg_dump honest.
+ */
+export const POSTGRES_MAJOR = 16;
