@@ -190,8 +190,30 @@ function checkVariant(options: ProjectOptions, p: ProjectPlan): void {
   assert.equal(paths.includes('alembic.ini'), database);
   assert.equal(paths.includes('.env.example'), database);
   assert.equal(paths.includes('.github/workflows/ci.yml'), options.workflows);
+  assert.equal(paths.includes('.github/dependabot.yml'), options.workflows);
+  if (options.workflows) checkWorkflows(p, database);
   assert.equal(file(p, 'app/main.py').includes('FlyReplayMiddleware'), replay);
   assert.ok(file(p, 'README.md').includes(`npm create fly-fastapi@latest ${options.directory} -- `));
+}
+
+/** Supply chain and least privilege in the generated GitHub Actions. */
+function checkWorkflows(p: ProjectPlan, database: boolean): void {
+  const ci = file(p, '.github/workflows/ci.yml');
+  const deploy = file(p, '.github/workflows/fly-deploy.yml');
+  for (const [name, text] of [['ci.yml', ci], ['fly-deploy.yml', deploy]] as const) {
+    const uses = [...text.matchAll(/^\s*- uses: (.*)$/gm)].map((match) => match[1]!);
+    assert.ok(uses.length > 0, name);
+    for (const use of uses) assert.match(use, /^[\w.-]+\/[\w./-]+@[0-9a-f]{40} # v?\d+(\.\d+)*$/, `${name}: ${use} is pinned to a commit, tag beside it`);
+    const checkouts = text.split(/^\s*- uses: /m).filter((step) => step.startsWith('actions/checkout@'));
+    assert.ok(checkouts.length > 0 && checkouts.every((step) => /\n\s+persist-credentials: false\n/.test(step)), `${name}: every checkout drops the token`);
+    assert.match(text, /^permissions: \{\}$/m, `${name}: nothing granted by default`);
+    const grants = [...text.matchAll(/^ {4}permissions:\n((?: {6}.*\n)+)/gm)].map((match) => match[1]!.trim());
+    assert.ok(grants.length > 0 && grants.every((grant) => grant === 'contents: read'), `${name}: jobs read the code, no more: ${grants}`);
+  }
+  assert.match(ci, /^ {2}docker:\n(?: {4}.*\n|\n)*? {6}- run: docker build /m, 'a job builds the image');
+  assert.equal(/^ {8}image: postgres:(\d+)$/m.exec(ci)?.[1], database ? String(POSTGRES_MAJOR) : undefined);
+  const dependabot = file(p, '.github/dependabot.yml');
+  assert.deepEqual([...dependabot.matchAll(/package-ecosystem: (\S+)/g)].map((match) => match[1]), ['github-actions', 'uv']);
 }
 
 describe('every variant', () => {

@@ -10,7 +10,7 @@ import { databaseName, deployArgs, extraRegionArgs, formatCommand, launchArgs, p
 import { EXTERNAL_DATABASE_SECRET } from './nextSteps.ts';
 import { GRACEFUL_SHUTDOWN_SECONDS, LIVENESS_PATH, READINESS_PATH, READINESS_TIMEOUT_SECONDS, baseFlyConfig, renderFlyToml } from './flyToml.ts';
 import type { Template } from './render.ts';
-import { APP_PORT, DEBIAN_RELEASE, POSTGRES_MAJOR, UV_VERSION } from './versions.ts';
+import { ACTIONS, APP_PORT, DEBIAN_RELEASE, POSTGRES_MAJOR, UV_VERSION, pinnedAction } from './versions.ts';
 
 /** Templates keyed by "<feature>/<path>", e.g. "base/app/main.py.hbs" (see loadTemplates). */
 export type TemplateFiles = ReadonlyMap<string, Template>;
@@ -56,6 +56,7 @@ function templateContext(options: ProjectOptions, features: readonly Feature[], 
     debian: DEBIAN_RELEASE,
     uvVersion: UV_VERSION,
     postgresMajor: POSTGRES_MAJOR,
+    actions: Object.fromEntries(Object.entries(ACTIONS).map(([key, action]) => [key, pinnedAction(action)])),
     port: APP_PORT,
     gracefulShutdownSeconds: GRACEFUL_SHUTDOWN_SECONDS,
     livenessPath: LIVENESS_PATH,
