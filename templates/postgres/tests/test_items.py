@@ -4,22 +4,28 @@ The tests drop and recreate the tables there: never point it at data you want to
 """
 
 import os
+import threading
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import psycopg
 import pytest
 from alembic import command
 from alembic.config import Config
 from fastapi.testclient import TestClient
 
 from app.settings import get_settings
+from tests.conftest import MakeClient
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 pytestmark = pytest.mark.skipif(
     not TEST_DATABASE_URL, reason="set TEST_DATABASE_URL to run the database tests"
 )
 
-ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
+ROOT = Path(__file__).resolve().parents[1]
+ALEMBIC_INI = ROOT / "alembic.ini"
 
 
 @pytest.fixture(scope="module")
@@ -62,3 +68,65 @@ def test_items_round_trip(migrated: Config, client: TestClient) -> None:
 
 def test_rejects_an_empty_name(migrated: Config, client: TestClient) -> None:
     assert client.post("/items", json={"name": ""}).status_code == 422
+
+
+def test_the_largest_id_is_a_404_not_an_error(migrated: Config, client: TestClient) -> None:
+    assert client.get(f"/items/{2**31 - 1}").status_code == 404
+    assert client.get(f"/items?offset={2**31 - 1}").json() == []
+
+
+def locked_items_table() -> psycopg.Connection:
+    """Another session holding a lock that makes every read of items wait."""
+    holder = psycopg.connect(TEST_DATABASE_URL or "")
+    holder.execute("LOCK TABLE items IN ACCESS EXCLUSIVE MODE")
+    return holder
+
+
+def test_a_statement_behind_a_lock_times_out_as_a_503(
+    migrated: Config, make_client: MakeClient
+) -> None:
+    client = make_client(DATABASE_URL=TEST_DATABASE_URL or "", DB_STATEMENT_TIMEOUT_MS="300")
+    holder = locked_items_table()
+    # Without a statement timeout the request would wait for the lock as long as it is held.
+    release = threading.Timer(5, holder.close)
+    release.start()
+    try:
+        started = time.monotonic()
+        response = client.get("/items")
+        elapsed = time.monotonic() - started
+    finally:
+        release.cancel()
+        holder.close()
+
+    assert response.status_code == 503
+    assert response.json() == {"detail": "database statement timeout"}
+    assert elapsed < 3
+    assert client.get("/items").status_code == 200
+
+
+def test_waiting_for_a_pooled_connection_is_bounded_and_a_503(
+    migrated: Config, make_client: MakeClient
+) -> None:
+    client = make_client(
+        DATABASE_URL=TEST_DATABASE_URL or "",
+        DB_POOL_SIZE="1",
+        DB_MAX_OVERFLOW="0",
+        DB_POOL_TIMEOUT_SECONDS="0.3",
+        DB_STATEMENT_TIMEOUT_MS="2000",
+    )
+    holder = locked_items_table()
+    release = threading.Timer(5, holder.close)
+    release.start()
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            first = pool.submit(client.get, "/items")
+            time.sleep(0.5)
+            second = pool.submit(client.get, "/items")
+            answers = sorted(
+                response.json().get("detail", "") for response in (first.result(), second.result())
+            )
+    finally:
+        release.cancel()
+        holder.close()
+
+    assert answers == ["database pool exhausted", "database statement timeout"]
