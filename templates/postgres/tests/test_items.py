@@ -4,6 +4,8 @@ The tests drop and recreate the tables there: never point it at data you want to
 """
 
 import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -130,3 +132,45 @@ def test_waiting_for_a_pooled_connection_is_bounded_and_a_503(
         holder.close()
 
     assert answers == ["database pool exhausted", "database statement timeout"]
+
+
+def alembic(*args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "DATABASE_URL": TEST_DATABASE_URL or "", "DIRECT_DATABASE_URL": ""}
+    return subprocess.Popen(
+        [sys.executable, "-m", "alembic", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def waiting_lock_requests(connection: psycopg.Connection) -> int:
+    row = connection.execute("SELECT count(*) FROM pg_locks WHERE NOT granted").fetchone()
+    return row[0] if row else 0
+
+
+def test_concurrent_release_commands_take_turns(migrated: Config) -> None:
+    """Two deploys' release commands at once: the advisory lock in migrations/env.py makes
+    the second wait, then find nothing to do, instead of both creating the same tables.
+
+    Both are held at the door (the version table locked) until both are waiting, so they
+    really do run at the same moment; then the door opens."""
+    command.downgrade(migrated, "base")
+    door = psycopg.connect(TEST_DATABASE_URL or "")
+    observer = psycopg.connect(TEST_DATABASE_URL or "", autocommit=True)
+    try:
+        door.execute("LOCK TABLE alembic_version IN ACCESS EXCLUSIVE MODE")
+        runs = [alembic("upgrade", "head") for _ in range(2)]
+        deadline = time.monotonic() + 60
+        while waiting_lock_requests(observer) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        door.rollback()
+        outputs = [run.communicate(timeout=120)[0] for run in runs]
+    finally:
+        door.close()
+        observer.close()
+
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert "(head)" in alembic("current").communicate(timeout=60)[0]
