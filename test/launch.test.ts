@@ -336,6 +336,17 @@ describe('every flyctl command we run or print', () => {
     }
   });
 
+  it('starts the local database before the steps that need it', async () => {
+    const options = await optionsFor(['x-api', '--postgres', 'managed']);
+    const steps = nextSteps(options, { locked: true, launched: false });
+    const at = (prefix: string) => steps.findIndex((step) => step.startsWith(prefix));
+    assert.ok(at('docker compose up -d --wait') > at('uv sync'));
+    assert.ok(at('cp .env.example .env') > at('docker compose up'));
+    assert.ok(at('uv run alembic upgrade head') > at('cp .env.example .env'));
+    const none = nextSteps(await optionsFor(['x-api', '--no-postgres']), { locked: true, launched: false });
+    assert.ok(!none.some((step) => step.includes('compose')));
+  });
+
   it('prints no database URL placeholder that a shell would pass to flyctl as it stands', () => {
     const pasted = spawnSync('sh', ['-c', EXTERNAL_DATABASE_SECRET.replace(/^fly /, 'echo reached-flyctl ')], { cwd: tempDir(), encoding: 'utf8' });
     assert.notEqual(pasted.status, 0);

@@ -29,7 +29,11 @@ export function nextSteps(options: ProjectOptions, outcome: Outcome): string[] {
   if (!outcome.locked) steps.push('uv lock                       # the Docker build needs uv.lock (uv sync --locked)');
   steps.push('uv sync');
   if (options.postgres !== 'none') {
-    steps.push('cp .env.example .env          # then set DATABASE_URL', 'uv run alembic upgrade head');
+    steps.push(
+      'docker compose up -d --wait   # a local PostgreSQL (compose.yaml)',
+      'cp .env.example .env          # its DATABASE_URL points there',
+      'uv run alembic upgrade head',
+    );
   }
   steps.push('uv run fastapi dev            # http://127.0.0.1:8000/docs', 'uv run pytest');
   if (!outcome.launched) {
