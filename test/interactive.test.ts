@@ -255,7 +255,7 @@ describe('in a terminal', IN_TMUX, () => {
       assertGuided(screen);
       assert.match(screen, /◇ {2}Writing the project/);
       assert.match(screen, /◇ {2}Next steps/);
-      assert.match(screen, /│ {2}fly postgres attach svc-db --app svc --yes +│/);
+      assert.match(screen, /│ {2}fly postgres attach svc-db --yes +│/);
       assert.match(screen, /└ {2}Created svc in \.\/svc/);
       const rerun = screen
         .slice(screen.indexOf('To skip the prompts next time, run:'))
@@ -313,7 +313,7 @@ describe('in a terminal', IN_TMUX, () => {
       terminal.keys('Enter');
       assert.equal(await terminal.exitCode(), 0);
       const project = join(cwd, 'svc');
-      assert.equal(readToml(join(project, 'fly.toml')).deploy, undefined, 'no release command without a database');
+      assert.equal((readToml(join(project, 'fly.toml')).deploy as { release_command?: string }).release_command, undefined, 'no release command without a database');
       assert.ok(!existsSync(join(project, 'migrations')));
       assert.doesNotMatch(readFileSync(join(project, 'pyproject.toml'), 'utf8'), /sqlalchemy/i);
     } finally {

@@ -10,6 +10,7 @@ import { delimiter, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { stringify } from 'smol-toml';
 import {
+  databaseName,
   deployArgs,
   extraRegionArgs,
   launchArgs,
@@ -17,7 +18,7 @@ import {
   unmanagedPostgresArgs,
   type Argv,
 } from '../src/core/flyCommands.ts';
-import { nextSteps } from '../src/core/nextSteps.ts';
+import { EXTERNAL_DATABASE_SECRET, nextSteps } from '../src/core/nextSteps.ts';
 import { planProject } from '../src/core/plan.ts';
 import { parseArgs } from '../src/options/args.ts';
 import { resolveOptions } from '../src/options/resolve.ts';
@@ -80,8 +81,8 @@ describe('--launch with a fake flyctl', () => {
     assert.match(run.stdout, /flyctl also added vm\[0\]\.cpu_kind, vm\[0\]\.cpus; they are gone again\./);
     assert.match(run.stdout, /DATABASE_URL=postgresql:\/\/fly-user:\*\*\*\*@pgbouncer\.q7v2lk9\.flympg\.net\/fly-db/);
     assert.doesNotMatch(run.stdout + run.stderr, /Zx81pQ2secret/);
-    assert.match(run.stdout, /copy the direct URL from the Connect tab/);
-    assert.match(run.stdout, /fly secrets set DIRECT_DATABASE_URL='postgresql:\/\/\.\.\.' --app my-api/);
+    assert.match(run.stdout, /session mode unless you change it, so the release command migrates through it/);
+    assert.doesNotMatch(run.stdout, /secrets set|postgresql:\/\/\.\.\./, 'no placeholder URL to paste: the direct URL is optional');
     assert.match(run.stdout, /│  fly deploy --ha=false/);
     assert.doesNotMatch(run.stdout, /│  fly launch/, 'the next steps no longer say launch');
   });
@@ -92,7 +93,8 @@ describe('--launch with a fake flyctl', () => {
     assert.deepEqual(argvs(run), [WHOAMI, [...LAUNCH, '--db=mpg']]);
     assert.equal(run.flyToml, run.generated.replace('app = "my-api"', `app = "${RENAMED}"`));
     assert.match(run.stdout, new RegExp(`The name my-api is taken, so flyctl named the app ${RENAMED}\\.`));
-    assert.match(run.stdout, new RegExp(`DIRECT_DATABASE_URL='postgresql://\\.\\.\\.' --app ${RENAMED}`));
+    assert.match(run.stdout, /the commands in the README, run in the project directory, take the name from it/);
+    assert.doesNotMatch(run.stdout, /--app/, 'no printed command names the app: flyctl reads it from fly.toml');
   });
 
   it('restores settings flyctl changed or dropped, and lists them', async () => {
@@ -154,7 +156,7 @@ describe('--launch with a fake flyctl', () => {
       WHOAMI,
       [...LAUNCH, '--org', 'acme', '--no-db'],
       ['postgres', 'create', '--name', 'my-api-db', '--region', 'iad', '--org', 'acme', '--initial-cluster-size', '1', '--vm-size', 'shared-cpu-1x', '--volume-size', '1'],
-      ['postgres', 'attach', 'my-api-db', '--app', 'my-api', '--yes'],
+      ['postgres', 'attach', 'my-api-db', '--yes'],
     ]);
     assert.equal(run.flyToml, run.generated);
     assert.match(run.stdout, /Fly Postgres my-api-db is created and attached: DATABASE_URL is set on my-api\./);
@@ -162,10 +164,12 @@ describe('--launch with a fake flyctl', () => {
     assert.doesNotMatch(run.stdout, /k3Pw9longpassword|u8Yt2pw/);
   });
 
-  it('attaches legacy Postgres to the name flyctl picked', async () => {
+  it('attaches legacy Postgres to the name flyctl picked, read from fly.toml in the project', async () => {
     const run = await launch('name-taken', ['--postgres', 'unmanaged']);
     assert.equal(run.status, 0, run.stderr);
-    assert.deepEqual(argvs(run).at(-1), ['postgres', 'attach', 'my-api-db', '--app', RENAMED, '--yes']);
+    assert.deepEqual(argvs(run).at(-1), ['postgres', 'attach', 'my-api-db', '--yes']);
+    assert.equal(run.calls.at(-1)!.cwd, run.dir);
+    assert.match(run.flyToml, new RegExp(`app = "${RENAMED}"`));
     assert.equal(argvs(run)[2]![7], 'personal', 'create goes to the organization launch reported');
   });
 
@@ -174,7 +178,7 @@ describe('--launch with a fake flyctl', () => {
     assert.equal(run.status, 4);
     assert.deepEqual(argvs(run).map((argv) => argv.slice(0, 2).join(' ')), ['auth whoami', 'launch --no-deploy', 'postgres create']);
     assert.match(run.stdout, /fly postgres create --name my-api-db .* failed \(exit code 1\)\. Its last lines:\n│ {4}Creating postgres cluster in organization personal\n│ {4}Error: Name "my-api-db" is already taken/);
-    assert.match(run.stdout, /To retry:\n│ {4}cd \S+\n│ {4}fly postgres create --name my-api-db .*\n│ {4}fly postgres attach my-api-db --app my-api --yes/);
+    assert.match(run.stdout, /To retry:\n│ {4}cd \S+\n│ {4}fly postgres create --name my-api-db .*\n│ {4}fly postgres attach my-api-db --yes/);
   });
 
   it('exits 4 when flyctl reports a failed Managed Postgres cluster but exits 0', async () => {
@@ -182,15 +186,15 @@ describe('--launch with a fake flyctl', () => {
     assert.equal(run.status, 4);
     assert.equal(run.flyToml, run.generated);
     assert.match(run.stdout, /The app has no database attached yet\. flyctl said:\n│ {4}Error creating Managed Postgres cluster: /);
-    assert.match(run.stdout, /│ {4}fly mpg create --name my-api-db --region iad --plan basic --org personal\n│ {4}fly mpg attach CLUSTER_ID --app my-api/);
+    assert.match(run.stdout, /│ {4}fly mpg create --name my-api-db --region iad --plan basic --org personal\n│ {4}fly mpg attach CLUSTER_ID\n/);
   });
 
   it('leaves an external DATABASE_URL to a secret, never a file', async () => {
     const run = await launch('success', ['--postgres', 'external', '--scaling', 'always-on', '--regions', 'iad,lhr']);
     assert.equal(run.status, 0, run.stderr);
     assert.deepEqual(argvs(run), [WHOAMI, [...LAUNCH.map((arg) => (arg === '--ha=false' ? '--ha=true' : arg)), '--no-db']]);
-    assert.match(run.stdout, /as a secret \(never in a file\):\n│ {4}fly secrets set DATABASE_URL='postgresql:\/\/\.\.\.' --app my-api/);
-    assert.match(run.stdout, /│ {2}fly deploy {2,}│\n│ {2}fly scale count 1 --region lhr --app my-api --yes/);
+    assert.match(run.stdout, /as a secret \(never in a file\):\n│ {4}fly secrets set DATABASE_URL=<url> {3}# your PostgreSQL URL, see README\n/);
+    assert.match(run.stdout, /│ {2}fly deploy {2,}│\n│ {2}fly scale count 1 --region lhr --yes/);
     assert.doesNotMatch(run.flyToml, /DATABASE_URL/);
   });
 });
@@ -277,8 +281,8 @@ describe('every flyctl command we run or print', () => {
       for (const scaling of SCALING_MODES) {
         const argv = ['x-api', '--postgres', postgres, '--scaling', scaling, '--regions', 'iad,lhr', '--launch', '--org', 'acme'];
         const options = await optionsFor(argv);
-        const target = { app: 'x-api-2', org: 'acme' };
-        const direct = [launchArgs(options), deployArgs(options), ...unmanagedPostgresArgs(options, target), ...managedPostgresArgs(options, target), ...extraRegionArgs(options, target)];
+        const target = { org: 'acme' };
+        const direct = [launchArgs(options), deployArgs(options), ...unmanagedPostgresArgs(options, target), ...managedPostgresArgs(options, target), ...extraRegionArgs(options)];
         for (const args of direct) checkWithFake(args, 'flyCommands');
 
         const steps = nextSteps(options, { locked: false, launched: false }).filter((line) => line.startsWith('fly '));
@@ -295,10 +299,59 @@ describe('every flyctl command we run or print', () => {
         const deployLine = /run: flyctl (deploy.*)$/m.exec(workflow)![1]!;
         assert.deepEqual(shellWords(deployLine).filter((word) => word !== '--remote-only'), [...deployArgs(options)]);
         checkWithFake(shellWords(deployLine), 'fly-deploy.yml');
+        // All of these run in the project directory, where flyctl reads the (possibly renamed) app from fly.toml.
+        for (const command of [...direct.map((args) => args.join(' ')), ...steps, ...readmeCommands, workflow]) {
+          assert.doesNotMatch(command, /(^|\s)(--app|-a)(\s|=)/, `names the app: ${command.slice(0, 80)}`);
+        }
         checked += direct.length + steps.length + readmeCommands.length + 1;
       }
     }
     assert.ok(checked > 100, `${checked} commands checked`);
+  });
+
+  it('names the legacy database within the 63 characters Fly allows, never ending in a dash nor equal to the app', async () => {
+    const names = ['a', 'a'.repeat(60), 'a'.repeat(61), 'a'.repeat(62), 'a'.repeat(63), `${'a'.repeat(59)}-bcd`, `${'a'.repeat(58)}--bcde`];
+    for (const name of names) {
+      const options = { ...(await optionsFor(['x-api', '--postgres', 'unmanaged'])), name };
+      const database = databaseName(options);
+      assert.ok(database.length <= 63, `${database} is ${database.length} long`);
+      assert.match(database, /^[a-z0-9][a-z0-9-]*[a-z0-9]$/, database);
+      assert.notEqual(database, name);
+    }
+  });
+
+  it('makes a warm minimum above two true with fly scale count, in the next steps and the README', async () => {
+    for (const minMachines of [1, 2, 3, 7]) {
+      const options = await optionsFor(['x-api', '--scaling', 'warm', '--min-machines', String(minMachines), '--regions', 'fra,lhr']);
+      const scale = `fly scale count ${minMachines} --region fra --yes`;
+      const steps = nextSteps(options, { locked: true, launched: true });
+      const readme = planProject(options, templates, { generatorVersion: VERSION }).files.find((file) => file.path === 'README.md')!.content;
+      if (minMachines > 2) {
+        assert.ok(steps.indexOf(scale) > steps.indexOf('fly deploy'), `${scale} after the first deploy: ${steps.join(' / ')}`);
+        assert.ok(readme.includes(`\n${scale}\n`), `README says ${scale}`);
+      } else {
+        assert.ok(!steps.some((step) => step.includes('--region fra')), steps.join(' / '));
+        assert.doesNotMatch(readme, /fly scale count \d+ --region fra/);
+      }
+    }
+  });
+
+  it('starts the local database before the steps that need it', async () => {
+    const options = await optionsFor(['x-api', '--postgres', 'managed']);
+    const steps = nextSteps(options, { locked: true, launched: false });
+    const at = (prefix: string) => steps.findIndex((step) => step.startsWith(prefix));
+    assert.ok(at('docker compose up -d --wait') > at('uv sync'));
+    assert.ok(at('cp .env.example .env') > at('docker compose up'));
+    assert.ok(at('uv run alembic upgrade head') > at('cp .env.example .env'));
+    const none = nextSteps(await optionsFor(['x-api', '--no-postgres']), { locked: true, launched: false });
+    assert.ok(!none.some((step) => step.includes('compose')));
+  });
+
+  it('prints no database URL placeholder that a shell would pass to flyctl as it stands', () => {
+    const pasted = spawnSync('sh', ['-c', EXTERNAL_DATABASE_SECRET.replace(/^fly /, 'echo reached-flyctl ')], { cwd: tempDir(), encoding: 'utf8' });
+    assert.notEqual(pasted.status, 0);
+    assert.doesNotMatch(pasted.stdout, /reached-flyctl/);
+    assert.match(pasted.stderr, /syntax error/i);
   });
 
   it('the fake refuses what flyctl refuses', () => {

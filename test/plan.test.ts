@@ -3,6 +3,8 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { dirname, join, relative, sep } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'smol-toml';
+import { wantsHighAvailability } from '../src/core/flyCommands.ts';
+import { POSTGRES_MAJOR } from '../src/core/versions.ts';
 import { outputPath, planProject, type ProjectPlan } from '../src/core/plan.ts';
 import { parseArgs } from '../src/options/args.ts';
 import { resolveOptions } from '../src/options/resolve.ts';
@@ -80,7 +82,7 @@ interface FlyToml {
   primary_region: string;
   kill_signal: string;
   kill_timeout: number;
-  deploy?: { release_command: string };
+  deploy?: { release_command?: string; strategy?: string };
   env: Record<string, string>;
   http_service: {
     internal_port: number;
@@ -90,7 +92,7 @@ interface FlyToml {
     concurrency: { type: string };
     checks: { path: string }[];
   };
-  checks?: Record<string, { port: number; path: string; type: string }>;
+  checks?: Record<string, { port: number; path: string; type: string; grace_period: string; timeout: string }>;
   vm: { size: string; memory: string }[];
 }
 
@@ -117,14 +119,50 @@ function checkVariant(options: ProjectOptions, p: ProjectPlan): void {
   assert.deepEqual(fly.vm.map((vm) => ({ ...vm })), [{ size: options.vmSize, memory: options.vmMemory }]);
   assert.equal(fly.kill_signal, 'SIGTERM');
   assert.equal(fly.deploy?.release_command, database ? 'alembic upgrade head' : undefined);
+  // One Machine: blue-green, or every deploy has a moment with none. It needs a health check.
+  const singleMachine = options.scaling !== 'always-on' && !(options.scaling === 'warm' && options.minMachines >= 2);
+  assert.equal(fly.deploy?.strategy, singleMachine ? 'bluegreen' : 'rolling');
+  assert.equal(singleMachine, !wantsHighAvailability(options));
   assert.equal(fly.http_service.checks[0]?.path, '/healthz');
-  if (database) assert.deepEqual(Object.values(fly.checks ?? {}).map((check) => check.path), ['/readyz']);
-  else assert.equal(fly.checks, undefined);
+  if (database) {
+    assert.deepEqual(Object.values(fly.checks ?? {}).map((check) => check.path), ['/readyz']);
+    // flyctl waits for this check on every deploy: a short grace, and a timeout that
+    // outlasts the readiness path's own wait so a dead database shows as a 503, not a hang.
+    const check = fly.checks!.database!;
+    const seconds = (value: string) => Number(/^(\d+)s$/.exec(value)![1]);
+    const wait = Number(/asyncio\.timeout\((\d+)\)/.exec(file(p, 'app/health.py'))![1]);
+    assert.ok(seconds(check.grace_period) <= 10, `grace ${check.grace_period} delays every deploy`);
+    assert.ok(seconds(check.timeout) > wait && seconds(check.timeout) <= wait + 2, `timeout ${check.timeout} vs /readyz waiting ${wait} s`);
+    assert.match(file(p, 'README.md'), /While the database is down, a deploy stops early/);
+  } else assert.equal(fly.checks, undefined);
+
+  const readme = file(p, 'README.md');
+  assert.match(readme, /## uv\.lock: keep it, commit it/);
+  assert.match(readme, /must exist and be\ncommitted: the Docker build runs `uv sync --locked`/);
+  assert.ok(!/^uv\.lock$/m.test(file(p, '.gitignore')), '.gitignore keeps uv.lock');
+  if (database) {
+    // Local development on the PostgreSQL major Managed Postgres runs, at the URL .env.example gives.
+    const compose = file(p, 'compose.yaml');
+    assert.match(compose, new RegExp(`^    image: postgres:${POSTGRES_MAJOR}$`, 'm'));
+    const url = /^DATABASE_URL=(.*)$/m.exec(file(p, '.env.example'))![1]!;
+    const { username, password, port, pathname } = new URL(url);
+    assert.match(compose, new RegExp(`POSTGRES_USER: ${username}\n.*POSTGRES_PASSWORD: ${password}\n.*POSTGRES_DB: ${pathname.slice(1)}\n`, 's'));
+    assert.match(compose, new RegExp(`"127\\.0\\.0\\.1:${port}:5432"`));
+    const steps = ['uv sync', 'docker compose up -d --wait', 'cp .env.example .env', 'uv run alembic upgrade head', 'uv run fastapi dev'];
+    const at = steps.map((step) => readme.indexOf(`\n${step}`));
+    assert.ok(at.every((index, i) => index > 0 && (i === 0 || index > at[i - 1]!)), `README runs ${steps.join(', ')} in order`);
+  } else assert.ok(!p.files.some((f) => f.path === 'compose.yaml'));
+  // A database on the internet: verify the server, not only encrypt.
+  assert.equal(/sslmode=verify-full&sslrootcert=system/.test(readme), options.postgres === 'external');
 
   const dockerfile = file(p, 'Dockerfile');
   const port = fly.http_service.internal_port;
   assert.match(dockerfile, new RegExp(`^EXPOSE ${port}$`, 'm'));
-  assert.match(dockerfile, new RegExp(`^CMD \\["uvicorn", "app\\.main:app", "--host", "0\\.0\\.0\\.0", "--port", "${port}"\\]$`, 'm'));
+  const cmd = /^CMD \["uvicorn", "app\.main:app", "--host", "0\.0\.0\.0", "--port", "(\d+)", "--timeout-graceful-shutdown", "(\d+)"\]$/m.exec(dockerfile);
+  assert.ok(cmd, 'CMD runs uvicorn on 0.0.0.0 with a bounded graceful shutdown');
+  assert.equal(Number(cmd[1]), port);
+  // The lifespan shutdown must run (and close the pool) before Fly kills at kill_timeout.
+  assert.ok(Number(cmd[2]) > 0 && Number(cmd[2]) <= fly.kill_timeout - 3, `graceful ${cmd[2]} s vs kill_timeout ${fly.kill_timeout} s`);
   for (const check of Object.values(fly.checks ?? {})) assert.equal(check.port, port);
   const froms = dockerfile.match(/^FROM \S+/gm) ?? [];
   assert.deepEqual(froms, [`FROM python:${options.python}-slim-trixie`, `FROM python:${options.python}-slim-trixie`]);
@@ -152,8 +190,30 @@ function checkVariant(options: ProjectOptions, p: ProjectPlan): void {
   assert.equal(paths.includes('alembic.ini'), database);
   assert.equal(paths.includes('.env.example'), database);
   assert.equal(paths.includes('.github/workflows/ci.yml'), options.workflows);
+  assert.equal(paths.includes('.github/dependabot.yml'), options.workflows);
+  if (options.workflows) checkWorkflows(p, database);
   assert.equal(file(p, 'app/main.py').includes('FlyReplayMiddleware'), replay);
   assert.ok(file(p, 'README.md').includes(`npm create fly-fastapi@latest ${options.directory} -- `));
+}
+
+/** Supply chain and least privilege in the generated GitHub Actions. */
+function checkWorkflows(p: ProjectPlan, database: boolean): void {
+  const ci = file(p, '.github/workflows/ci.yml');
+  const deploy = file(p, '.github/workflows/fly-deploy.yml');
+  for (const [name, text] of [['ci.yml', ci], ['fly-deploy.yml', deploy]] as const) {
+    const uses = [...text.matchAll(/^\s*- uses: (.*)$/gm)].map((match) => match[1]!);
+    assert.ok(uses.length > 0, name);
+    for (const use of uses) assert.match(use, /^[\w.-]+\/[\w./-]+@[0-9a-f]{40} # v?\d+(\.\d+)*$/, `${name}: ${use} is pinned to a commit, tag beside it`);
+    const checkouts = text.split(/^\s*- uses: /m).filter((step) => step.startsWith('actions/checkout@'));
+    assert.ok(checkouts.length > 0 && checkouts.every((step) => /\n\s+persist-credentials: false\n/.test(step)), `${name}: every checkout drops the token`);
+    assert.match(text, /^permissions: \{\}$/m, `${name}: nothing granted by default`);
+    const grants = [...text.matchAll(/^ {4}permissions:\n((?: {6}.*\n)+)/gm)].map((match) => match[1]!.trim());
+    assert.ok(grants.length > 0 && grants.every((grant) => grant === 'contents: read'), `${name}: jobs read the code, no more: ${grants}`);
+  }
+  assert.match(ci, /^ {2}docker:\n(?: {4}.*\n|\n)*? {6}- run: docker build /m, 'a job builds the image');
+  assert.equal(/^ {8}image: postgres:(\d+)$/m.exec(ci)?.[1], database ? String(POSTGRES_MAJOR) : undefined);
+  const dependabot = file(p, '.github/dependabot.yml');
+  assert.deepEqual([...dependabot.matchAll(/package-ecosystem: (\S+)/g)].map((match) => match[1]), ['github-actions', 'uv']);
 }
 
 describe('every variant', () => {

@@ -21,6 +21,12 @@ export function flyctlInstallCommand(platform: NodeJS.Platform = process.platfor
 /** `fly launch` puts new apps in this organization when --org is not given. */
 export const DEFAULT_ORG = 'personal';
 
+/**
+ * The legacy database's name (rules.ts: the app's, shortened to fit, plus a
+ * suffix; never the app's own, never ending in a dash). Legacy Fly Postgres is
+ * an app, so the name can be taken by someone else: the README and the next
+ * steps say to pick another one then.
+ */
 export function databaseName(options: ProjectOptions): string {
   return legacyDatabaseName(options.name);
 }
@@ -67,9 +73,12 @@ export function deployArgs(options: ProjectOptions): Argv {
   return wantsHighAvailability(options) ? ['deploy'] : ['deploy', '--ha=false'];
 }
 
+/**
+ * Where the app-scoped commands run. Every command below runs in the project
+ * directory, where flyctl reads the app's name from fly.toml: none of them says
+ * --app, so they still reach the app when `fly launch` had to rename it.
+ */
 export interface Target {
-  /** The app's final name: flyctl may have picked another one. */
-  app?: string;
   /** The organization the app was created in. */
   org?: string;
 }
@@ -83,13 +92,12 @@ export interface Target {
  */
 export function unmanagedPostgresArgs(options: ProjectOptions, target: Target = {}): Argv[] {
   if (options.postgres !== 'unmanaged') return [];
-  const app = target.app ?? options.name;
   const create = ['postgres', 'create', '--name', databaseName(options), '--region', options.regions[0]!];
   // Without a terminal and with several organizations, create refuses to guess one.
   const org = target.org ?? options.org;
   if (org) create.push('--org', org);
   create.push('--initial-cluster-size', '1', '--vm-size', 'shared-cpu-1x', '--volume-size', '1');
-  return [create, ['postgres', 'attach', databaseName(options), '--app', app, '--yes']];
+  return [create, ['postgres', 'attach', databaseName(options), '--yes']];
 }
 
 /**
@@ -102,13 +110,24 @@ export function managedPostgresArgs(options: ProjectOptions, target: Target = {}
   const create = ['mpg', 'create', '--name', databaseName(options), '--region', options.regions[0]!, '--plan', 'basic'];
   const org = target.org ?? options.org;
   if (org) create.push('--org', org);
-  return [create, ['mpg', 'attach', 'CLUSTER_ID', '--app', target.app ?? options.name]];
+  return [create, ['mpg', 'attach', 'CLUSTER_ID']];
+}
+
+/** The first deploy creates at most two Machines (per process group). */
+export const FIRST_DEPLOY_MACHINES = 2;
+
+/**
+ * `min_machines_running` keeps Machines from stopping but creates none, so a warm
+ * minimum above what the first deploy creates needs its Machines made by hand.
+ */
+export function primaryScaleArgs(options: ProjectOptions): Argv[] {
+  if (options.scaling !== 'warm' || options.minMachines <= FIRST_DEPLOY_MACHINES) return [];
+  return [['scale', 'count', String(options.minMachines), '--region', options.regions[0]!, '--yes']];
 }
 
 /** One Machine in each extra region; run after the first deploy, when there is a Machine to clone. */
-export function extraRegionArgs(options: ProjectOptions, target: Target = {}): Argv[] {
-  const app = target.app ?? options.name;
-  return options.regions.slice(1).map((region) => ['scale', 'count', '1', '--region', region, '--app', app, '--yes']);
+export function extraRegionArgs(options: ProjectOptions): Argv[] {
+  return options.regions.slice(1).map((region) => ['scale', 'count', '1', '--region', region, '--yes']);
 }
 
 export function formatCommand(binary: string, args: Argv): string {

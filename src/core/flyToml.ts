@@ -1,6 +1,7 @@
 /** fly.toml as data. Written with smol-toml, so it is valid TOML by construction. */
 import { stringify } from 'smol-toml';
 import type { ProjectOptions, ScalingMode } from '../options/schema.ts';
+import { wantsHighAvailability } from './flyCommands.ts';
 import { APP_PORT } from './versions.ts';
 
 export interface HttpCheck {
@@ -17,7 +18,7 @@ export interface FlyConfig {
   kill_signal: string;
   kill_timeout: number;
   build: { dockerfile: string };
-  deploy?: { release_command: string; release_command_timeout?: string };
+  deploy: { release_command?: string; strategy: 'bluegreen' | 'rolling' };
   env: Record<string, string>;
   http_service: {
     internal_port: number;
@@ -34,6 +35,17 @@ export interface FlyConfig {
 
 export const LIVENESS_PATH = '/healthz';
 export const READINESS_PATH = '/readyz';
+/** Fly sends kill_signal, then kills the Machine this many seconds later. */
+export const KILL_TIMEOUT_SECONDS = 10;
+/**
+ * uvicorn waits this long for in-flight requests (without it, forever), then cancels
+ * them and runs the lifespan shutdown, which closes the database pool. Below
+ * kill_timeout, with time left for that shutdown, or Fly kills the process first.
+ */
+export const GRACEFUL_SHUTDOWN_SECONDS = KILL_TIMEOUT_SECONDS - 4;
+
+/** How long the readiness path waits for the database before it answers 503. */
+export const READINESS_TIMEOUT_SECONDS = 2;
 
 function autoStop(scaling: ScalingMode): FlyConfig['http_service']['auto_stop_machines'] {
   if (scaling === 'suspend') return 'suspend';
@@ -48,8 +60,13 @@ export function baseFlyConfig(options: ProjectOptions): FlyConfig {
     primary_region: options.regions[0]!,
     // uvicorn finishes in-flight requests on SIGTERM before it exits.
     kill_signal: 'SIGTERM',
-    kill_timeout: 10,
+    kill_timeout: KILL_TIMEOUT_SECONDS,
     build: { dockerfile: 'Dockerfile' },
+    // A rolling deploy replaces Machines one at a time, so with one Machine there is a
+    // moment with none. Blue-green starts the new Machines beside the old, waits for
+    // their health check (the liveness check below), then switches traffic: no gap.
+    // With two or more Machines, rolling already keeps one serving, without doubling them.
+    deploy: { strategy: wantsHighAvailability(options) ? 'rolling' : 'bluegreen' },
     env: {
       // Fly's proxy terminates TLS; without this, redirects and URLs say http://.
       FORWARDED_ALLOW_IPS: '*',

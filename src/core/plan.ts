@@ -10,12 +10,13 @@ import type { AnswerOrigins } from '../options/resolve.ts';
 import type { ProjectOptions } from '../options/schema.ts';
 import { findRegion } from '../regions.ts';
 import { FEATURES, hasDatabase, replaysWrites, type Feature } from './features/index.ts';
-import { extraRegionArgs, formatCommand, launchArgs, unmanagedPostgresArgs, databaseName } from './flyCommands.ts';
-import { LIVENESS_PATH, READINESS_PATH, baseFlyConfig, renderFlyToml } from './flyToml.ts';
+import { databaseName, deployArgs, extraRegionArgs, formatCommand, launchArgs, primaryScaleArgs, unmanagedPostgresArgs } from './flyCommands.ts';
+import { EXTERNAL_DATABASE_SECRET } from './nextSteps.ts';
+import { GRACEFUL_SHUTDOWN_SECONDS, LIVENESS_PATH, READINESS_PATH, READINESS_TIMEOUT_SECONDS, baseFlyConfig, renderFlyToml } from './flyToml.ts';
 import { InvariantError, checkInvariants } from './invariants.ts';
 import { RECORD_PATH, buildRecord, renderRecord, type FileOwner } from './record.ts';
 import type { Template } from './render.ts';
-import { APP_PORT, DEBIAN_RELEASE, UV_VERSION } from './versions.ts';
+import { ACTIONS, APP_PORT, DEBIAN_RELEASE, POSTGRES_MAJOR, UV_VERSION, pinnedAction } from './versions.ts';
 
 /** Templates keyed by "<feature>/<path>", e.g. "base/app/main.py.hbs" (see loadTemplates). */
 export type TemplateFiles = ReadonlyMap<string, Template>;
@@ -83,9 +84,13 @@ function templateContext(options: ProjectOptions, features: readonly Feature[], 
     pythonTag: `py${options.python.replace('.', '')}`,
     debian: DEBIAN_RELEASE,
     uvVersion: UV_VERSION,
+    postgresMajor: POSTGRES_MAJOR,
+    actions: Object.fromEntries(Object.entries(ACTIONS).map(([key, action]) => [key, pinnedAction(action)])),
     port: APP_PORT,
+    gracefulShutdownSeconds: GRACEFUL_SHUTDOWN_SECONDS,
     livenessPath: LIVENESS_PATH,
     readinessPath: READINESS_PATH,
+    readinessTimeoutSeconds: READINESS_TIMEOUT_SECONDS,
     primaryRegion,
     primaryCity: findRegion(primaryRegion!)?.city ?? primaryRegion,
     extraRegions,
@@ -108,7 +113,11 @@ function templateContext(options: ProjectOptions, features: readonly Feature[], 
     devDependencies: requirements((feature) => feature.devDependencies),
     runtimeFiles: collect((feature) => feature.runtimeFiles),
     launchCommand: formatCommand('fly', launchArgs(options)),
+    externalDatabaseSecret: EXTERNAL_DATABASE_SECRET,
     postgresCommands: unmanagedPostgresArgs(options).map((args) => formatCommand('fly', args)),
+    deployCommand: formatCommand('fly', deployArgs(options)),
+    deployStrategy: baseFlyConfig(options).deploy.strategy,
+    primaryScaleCommands: primaryScaleArgs(options).map((args) => formatCommand('fly', args)),
     scaleCommands: extraRegionArgs(options).map((args) => formatCommand('fly', args)),
     rerunCommand: rerunCommand(options, kit?.source.spec),
     generatorVersion,

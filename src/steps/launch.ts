@@ -21,6 +21,7 @@ import {
   type Target,
 } from '../core/flyCommands.ts';
 import { renderFlyToml, type FlyConfig } from '../core/flyToml.ts';
+import { EXTERNAL_DATABASE_SECRET } from '../core/nextSteps.ts';
 import type { ProjectOptions } from '../options/schema.ts';
 import { findOnPath } from './tools.ts';
 
@@ -163,7 +164,7 @@ export async function launchApp(options: ProjectOptions, settings: LaunchSetting
 
   const reconciled = reconcileFlyToml(ours, await readFile(flyTomlPath, 'utf8').catch(() => ''));
   if (reconciled.text !== undefined && reconciled.report.restored) await writeFile(flyTomlPath, reconciled.text);
-  const target: Target = { app: reconciled.appName, org: created?.[2] ?? options.org ?? DEFAULT_ORG };
+  const target: Target = { org: created?.[2] ?? options.org ?? DEFAULT_ORG };
   const launched = { ...base, appCreated: true, account, appName: reconciled.appName, org: target.org, flyToml: reconciled.report };
 
   // flyctl reports a database it could not create, or stopped waiting for, and still exits 0.
@@ -362,13 +363,13 @@ export function describeLaunch(result: LaunchResult, options: ProjectOptions): L
       level: 'info',
       text:
         `Managed Postgres is attached: DATABASE_URL (pooled, through PgBouncer) is set on ${app}. ` +
-        'Migrations should bypass the pooler: copy the direct URL from the Connect tab of the cluster ' +
-        `in the Fly dashboard and run:\n  ${binary} secrets set DIRECT_DATABASE_URL='postgresql://...' --app ${app}`,
+        'Its pool runs in session mode unless you change it, so the release command migrates through it; ' +
+        'DIRECT_DATABASE_URL is only needed in transaction mode (see the README).',
     });
   } else if (options.postgres === 'external') {
     messages.push({
       level: 'info',
-      text: `Give the app your database before the first deploy, as a secret (never in a file):\n  ${binary} secrets set DATABASE_URL='postgresql://...' --app ${app}`,
+      text: `Give the app your database before the first deploy, as a secret (never in a file):\n  ${EXTERNAL_DATABASE_SECRET.replace(/^fly /, `${binary} `)}`,
     });
   }
   return messages;
@@ -381,7 +382,7 @@ function describeFlyToml(result: LaunchResult): LaunchMessage[] {
   if (report.renamedFrom) {
     messages.push({
       level: 'warn',
-      text: `The name ${report.renamedFrom} is taken, so flyctl named the app ${result.appName}. fly.toml says ${result.appName}; where the README says ${report.renamedFrom}, use ${result.appName}.`,
+      text: `The name ${report.renamedFrom} is taken, so flyctl named the app ${result.appName}. fly.toml says ${result.appName}, and the commands in the README, run in the project directory, take the name from it.`,
     });
   }
   const rows = report.changes.map((change) => `  ${change.path}: ours ${show(change.ours)}, flyctl ${show(change.theirs)}`);

@@ -207,7 +207,7 @@ export const BREAKAGES: readonly Breakage[] = [
     postgres: 'managed',
     edit: (dir) => {
       replaceIn(dir, 'app/health.py', 'asyncio.timeout(2)', 'asyncio.timeout(30)');
-      replaceIn(dir, 'app/settings.py', 'db_connect_timeout_seconds: int = 5', 'db_connect_timeout_seconds: int = 30');
+      replaceIn(dir, 'app/settings.py', 'db_connect_timeout_seconds: int = Field(default=5, ge=1)', 'db_connect_timeout_seconds: int = Field(default=30, ge=1)');
     },
     says: /beyond the check's timeout|did not answer within/,
   },
@@ -233,7 +233,7 @@ export const BREAKAGES: readonly Breakage[] = [
     check: 'stop',
     mistake: 'a shell-form CMD: /bin/sh is PID 1 and never passes SIGTERM on',
     postgres: 'none',
-    edit: (dir) => replaceIn(dir, 'Dockerfile', 'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]', 'CMD uvicorn app.main:app --host 0.0.0.0 --port 8000'),
+    edit: (dir) => replaceIn(dir, 'Dockerfile', 'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000",', 'CMD uvicorn app.main:app --host 0.0.0.0 --port 8000 #'),
     says: /kill_timeout|Fly would kill it/,
   },
 ];

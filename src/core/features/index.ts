@@ -1,6 +1,6 @@
 import type { ProjectOptions } from '../../options/schema.ts';
 import type { FlyConfig } from '../flyToml.ts';
-import { READINESS_PATH } from '../flyToml.ts';
+import { READINESS_PATH, READINESS_TIMEOUT_SECONDS } from '../flyToml.ts';
 import { APP_PORT, BASE_DEPENDENCIES, BASE_DEV_DEPENDENCIES, POSTGRES_DEPENDENCIES } from '../versions.ts';
 import type { Feature } from './types.ts';
 
@@ -31,16 +31,19 @@ export const postgres: Feature = {
   runtimeFiles: ['alembic.ini', 'migrations'],
   configureFly(config: FlyConfig) {
     // Runs once per deploy, before any Machine gets the new image; a failure stops the deploy.
-    config.deploy = { release_command: 'alembic upgrade head' };
+    config.deploy = { release_command: 'alembic upgrade head', ...config.deploy };
     // Not a service check: a database blip must not take every Machine out of rotation.
+    // flyctl still waits for every check at deploy, so this one gates each deploy: a short
+    // grace (the app is up within seconds) keeps deploys quick, and the timeout only has to
+    // outlast the readiness path's own wait, which turns a dead database into a fast 503.
     config.checks = {
       database: {
         type: 'http',
         port: APP_PORT,
         path: READINESS_PATH,
-        grace_period: '30s',
-        interval: '30s',
-        timeout: '5s',
+        grace_period: '10s',
+        interval: '15s',
+        timeout: `${READINESS_TIMEOUT_SECONDS + 1}s`,
         method: 'GET',
       },
     };

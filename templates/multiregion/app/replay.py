@@ -3,12 +3,19 @@
 A Machine outside PRIMARY_REGION answers a write with 409 and a `fly-replay` header;
 Fly's proxy then replays the request on a Machine in the primary region.
 See https://fly.io/docs/networking/dynamic-request-routing/
+
+Fly cannot replay a request body over 1 MB. Such a write (or one whose size is not declared)
+is served where it landed instead: the database in the primary region is reachable from
+every region, only slower. Fly's advice for large uploads is that the client sends them with
+`fly-prefer-region: <primary region>`, so they land there in the first place.
 """
 
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Fly's limit for a replayed body, read as the smaller of 1 MB and 1 MiB.
+REPLAYABLE_BODY_BYTES = 1_000_000
 
 
 class FlyReplayMiddleware:
@@ -31,5 +38,11 @@ class FlyReplayMiddleware:
     def _should_replay(scope: Scope) -> bool:
         if scope["method"] in READ_METHODS:
             return False
+        headers = dict(scope["headers"])
         # A request that was already replayed must be served here, or it would loop.
-        return not any(name == b"fly-replay-src" for name, _ in scope["headers"])
+        if b"fly-replay-src" in headers:
+            return False
+        # A body Fly could not replay (too large, or of unknown size): serve it here.
+        unknown = b"" if b"transfer-encoding" in headers else b"0"
+        length = headers.get(b"content-length", unknown)
+        return length.isdigit() and int(length) <= REPLAYABLE_BODY_BYTES

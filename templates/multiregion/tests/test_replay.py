@@ -1,8 +1,10 @@
+from collections.abc import Iterator
+
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from app.replay import FlyReplayMiddleware
+from app.replay import REPLAYABLE_BODY_BYTES, FlyReplayMiddleware
 
 
 def client_in(region: str | None, primary: str = "iad") -> TestClient:
@@ -43,3 +45,25 @@ def test_a_replayed_request_is_never_replayed_again() -> None:
 
 def test_nothing_is_replayed_outside_fly() -> None:
     assert client_in(None).post("/things").status_code == 200
+
+
+def test_a_write_too_large_for_fly_to_replay_is_served_here() -> None:
+    # Fly cannot replay a body over 1 MB: a fly-replay answer would fail the request.
+    response = client_in("lhr").post("/things", content=b"x" * (REPLAYABLE_BODY_BYTES + 1))
+
+    assert response.status_code == 200
+    assert "fly-replay" not in response.headers
+
+
+def test_a_write_of_unknown_size_is_served_here() -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b"x" * 10
+
+    assert client_in("lhr").post("/things", content=chunks()).status_code == 200
+
+
+def test_a_write_up_to_the_limit_is_still_replayed() -> None:
+    response = client_in("lhr").post("/things", content=b"x" * REPLAYABLE_BODY_BYTES)
+
+    assert response.status_code == 409
+    assert response.headers["fly-replay"] == "region=iad"

@@ -1,10 +1,10 @@
-"""Database access: the URL normaliser, the engine and the per-request session."""
+"""Database access: the engine and the per-request session."""
 
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -14,22 +14,6 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase
 
 from app.settings import Settings
-
-DRIVER = "postgresql+psycopg"
-
-
-def normalize_database_url(url: str) -> str:
-    """Point a PostgreSQL URL at the psycopg 3 driver, keeping everything after the scheme.
-
-    Fly hands out `postgres://` (which SQLAlchemy rejects) and `postgresql://` (which it
-    maps to psycopg2); both, and any `postgresql+<driver>://`, become `postgresql+psycopg://`.
-    The query string (`sslmode=disable` on legacy Fly Postgres) is kept as it is.
-    """
-    scheme, separator, rest = url.strip().partition("://")
-    if not separator or scheme.split("+", 1)[0].lower() not in {"postgres", "postgresql"}:
-        # Name the scheme only: the rest of the URL may hold a password.
-        raise ValueError(f"not a PostgreSQL URL (scheme {scheme.split(':', 1)[0]!r})")
-    return f"{DRIVER}://{rest}"
 
 
 class Base(DeclarativeBase):
@@ -46,22 +30,35 @@ class Base(DeclarativeBase):
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
-    if not settings.database_url:
-        raise RuntimeError("DATABASE_URL is not set; see .env.example")
-    return create_async_engine(
-        normalize_database_url(settings.database_url),
+    engine = create_async_engine(
+        # Already checked and pointed at psycopg 3 by app.settings.
+        settings.database_url,
         # Machines that were suspended or stopped wake with dead connections: test before use.
         pool_pre_ping=True,
         pool_recycle=600,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
-        pool_timeout=10,
+        pool_timeout=settings.db_pool_timeout_seconds,
         connect_args={
             "connect_timeout": settings.db_connect_timeout_seconds,
             # No server-side prepared statements: they break behind PgBouncer in transaction mode.
             "prepare_threshold": None,
         },
     )
+    timeout_ms = settings.db_statement_timeout_ms
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def bound_every_statement(dbapi_connection: Any, connection_record: Any) -> None:
+        # Set once per new connection, outside a transaction: a SET inside one would be
+        # undone by the pool's rollback. (Not a startup option: PgBouncer refuses those.)
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"SET statement_timeout = {int(timeout_ms)}")
+        cursor.close()
+        dbapi_connection.autocommit = autocommit
+
+    return engine
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -3,8 +3,8 @@
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, status
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, HTTPException, Path, Query, status
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from app.db import Session
@@ -12,9 +12,26 @@ from app.models import Item
 
 router = APIRouter(prefix="/items", tags=["items"])
 
+# The id column is a PostgreSQL integer, and SQLAlchemy casts ids, limits and offsets to it:
+# a larger number must be a 422 here, not "integer out of range" (a 500) from the database.
+INT4_MAX = 2**31 - 1
+ItemId = Annotated[int, Path(ge=1, le=INT4_MAX)]
+
+
+def storable_text(value: str) -> str:
+    """PostgreSQL text holds no NUL character, and UTF-8 has no lone surrogates (JSON's
+    `\\ud800` decodes to one): both would fail in the database, as a 500."""
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text") from None
+    return value
+
 
 class ItemCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
+    name: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(storable_text)]
 
 
 class ItemRead(BaseModel):
@@ -29,7 +46,7 @@ class ItemRead(BaseModel):
 async def list_items(
     session: Session,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=INT4_MAX)] = 0,
 ) -> list[ItemRead]:
     rows = await session.scalars(select(Item).order_by(Item.id).limit(limit).offset(offset))
     return [ItemRead.model_validate(row) for row in rows]
@@ -45,7 +62,7 @@ async def create_item(payload: ItemCreate, session: Session) -> ItemRead:
 
 
 @router.get("/{item_id}")
-async def read_item(item_id: int, session: Session) -> ItemRead:
+async def read_item(item_id: ItemId, session: Session) -> ItemRead:
     item = await session.get(Item, item_id)
     if item is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "item not found")
@@ -53,7 +70,7 @@ async def read_item(item_id: int, session: Session) -> ItemRead:
 
 
 @router.delete("/{item_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_item(item_id: int, session: Session) -> None:
+async def delete_item(item_id: ItemId, session: Session) -> None:
     item = await session.get(Item, item_id)
     if item is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "item not found")
