@@ -19,6 +19,13 @@ function oneLine(stderr: string, pattern: RegExp): void {
   assert.match(lines[0]!, pattern);
 }
 
+/** Why the CLI cannot be run as another user here: not root, or a Node that user cannot execute (one under /root). */
+function nobodySkip(): string | false {
+  if (process.getuid?.() !== 0) return 'needs root to run the CLI as another user';
+  const probe = spawnSync(process.execPath, ['-e', ''], { uid: 65534, gid: 65534 });
+  return probe.status === 0 ? false : `${process.execPath} cannot be run by uid 65534 (${probe.error?.message ?? `exit ${probe.status}`})`;
+}
+
 /** The pid of a process that has exited: a run with it as owner is dead. */
 function deadPid(): number {
   const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
@@ -61,7 +68,7 @@ describe('target problems: one line, the contract code, nothing written', () => 
     assert.deepEqual(entries(cwd), ['notes']);
   });
 
-  it('a read-only parent: exit 3 naming the user\'s folder, not the staging one', { skip: process.getuid?.() !== 0 && 'needs root to run the CLI as another user' }, () => {
+  it('a read-only parent: exit 3 naming the user\'s folder, not the staging one', { skip: nobodySkip() }, () => {
     const cwd = tempDir();
     chmodSync(cwd, 0o755);
     const locked = join(cwd, 'ro');
