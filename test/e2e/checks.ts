@@ -14,7 +14,8 @@ import { buildImage, checkContents, containerRunner, runInPythonImage, startCont
 import { DatabaseRelay } from './dbproxy.ts';
 import { parseDockerfile, type Stage } from './dockerfile.ts';
 import { failWithLogs } from './engine.ts';
-import { machineEnv, readFly, seconds, serviceContract, type FlyToml } from './fly.ts';
+import { faultsUnderLoad, memoryUnderLoad } from './faults.ts';
+import { machineEnv, machineMemoryMb, readFly, seconds, serviceContract, type FlyToml } from './fly.ts';
 import { lintDockerfile } from './hadolint.ts';
 import { checkReleaseCommand } from './migrations.ts';
 import { createDatabase, databaseName } from './postgres.ts';
@@ -266,6 +267,10 @@ export class VariantRun {
     );
     const replays = want.database && want.extraRegions.length > 0 ? true : 'writes are replayed only with a database and several regions';
     await steps.step('replay', { needs: [...IMAGE, 'postgres'], after: ['serve'], applies: replays }, () => this.replay());
+    await steps.step('memory', { needs: [...IMAGE, ...(want.database ? ['postgres' as const] : [])], after: [...migrated, 'serve'] }, async () =>
+      this.withServer(await this.databaseEnv(), (server) => memoryUnderLoad(server, [this.contract.livenessPath, ...(want.database ? ['/items'] : [])], machineMemoryMb(this.fly!))),
+    );
+    await steps.step('faults', { needs: [...IMAGE, 'postgres'], after: ['migrate', 'serve'], applies: database }, () => this.faults());
     await steps.step('stop', { needs: IMAGE, after: ['serve'] }, () => this.stop());
   }
 
@@ -314,6 +319,20 @@ export class VariantRun {
         if (this.want.database) await expectStatus(server.baseUrl, '/items', 200);
         return `database up: ${readinessPath} 200; ${answers.join(', ')} (check timeout ${timeoutSeconds} s), ${livenessPath} 200 throughout; back: 200 again in ${((Date.now() - back) / 1000).toFixed(1)} s, /items 200`;
       });
+    } finally {
+      await relay.down('refuse');
+    }
+  }
+
+  /** The database refuses, then goes silent, under 50 clients; 503s are bounded by the connect and pool timeouts. */
+  private async faults(): Promise<string> {
+    const direct = new URL(await this.appDatabase());
+    const relay = new DatabaseRelay(direct.hostname, Number(direct.port || 5432));
+    await relay.up();
+    // The generated settings' defaults: DB_CONNECT_TIMEOUT_SECONDS 5 and DB_POOL_TIMEOUT_SECONDS 5, plus a margin.
+    const boundSeconds = 5 + 5 + 2;
+    try {
+      return await this.withServer({ DATABASE_URL: relay.urlThrough(direct.toString()) }, (server) => faultsUnderLoad(server, relay, this.contract.livenessPath, boundSeconds));
     } finally {
       await relay.down('refuse');
     }

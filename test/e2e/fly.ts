@@ -26,10 +26,21 @@ export interface FlyToml {
     checks?: HttpCheck[];
   };
   checks?: Record<string, HttpCheck>;
+  vm?: { size?: string; memory?: string | number }[];
 }
 
 export function readFly(projectDir: string): FlyToml {
   return parse(readFileSync(join(projectDir, 'fly.toml'), 'utf8')) as unknown as FlyToml;
+}
+
+/** The Machine's memory in MB: [[vm]] memory ("512mb", "1gb" or a number of MB); Fly's 256 MB when unset. */
+export function machineMemoryMb(fly: FlyToml): number {
+  const memory = fly.vm?.[0]?.memory;
+  if (memory === undefined) return 256;
+  if (typeof memory === 'number') return memory;
+  const match = /^(\d+)\s*(mb|gb)?$/i.exec(memory.trim());
+  if (!match) throw new Error(`fly.toml [[vm]] memory ${JSON.stringify(memory)} is not a size`);
+  return Number(match[1]) * (match[2]?.toLowerCase() === 'gb' ? 1024 : 1);
 }
 
 /** Seconds from a Fly duration ("10s", "1m", or a bare number of seconds). */

@@ -35,9 +35,9 @@ function banner(): void {
   ];
   const consequences: Record<string, string> = {
     uv: 'lock, sync, ruff, format, pytest and everything after them in every variant',
-    postgres: 'the database tests in pytest, migrate, serve, readyz, crud and replay of every Postgres variant',
+    postgres: 'the database tests in pytest, migrate, serve, readyz, crud, replay, memory and faults of every Postgres variant',
     hadolint: 'hadolint of every variant',
-    docker: 'image, contents, migrate, serve, readyz, crud, replay and stop of every variant, and every check of the Pythons this machine lacks',
+    docker: 'image, contents, migrate, serve, readyz, crud, replay, memory, faults and stop of every variant, and every check of the Pythons this machine lacks',
   };
   for (const [tool, reason] of box.missing) {
     const what = consequences[tool] ?? `every check that needs the --python ${tool.replace('image', '')} base image`;

@@ -17,6 +17,8 @@ export const CHECKS = [
   'readyz',
   'crud',
   'replay',
+  'memory',
+  'faults',
   'stop',
 ] as const;
 export type Check = (typeof CHECKS)[number];

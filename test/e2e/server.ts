@@ -59,7 +59,7 @@ function listeners(port: number): Listener[] | undefined {
 }
 
 /** `pid` and every process below it: a container's server may be a child of its PID 1. */
-function processTree(pid: number): number[] {
+export function processTree(pid: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;

@@ -6,6 +6,9 @@ import { dockerfileUnderTest } from './container.ts';
 import { splitCommand } from './run.ts';
 import { findSecrets } from './secrets.ts';
 import { cleanStopProblem } from './server.ts';
+import { machineMemoryMb, type FlyToml } from './fly.ts';
+import { describeLoad, load } from './load.ts';
+import { createServer } from 'node:http';
 
 describe('splitCommand (flyctl splits release_command like google/shlex)', () => {
   it('splits on blanks, keeps quoted words, honours escapes, stops at a comment', () => {
@@ -113,5 +116,37 @@ describe('cleanStopProblem', () => {
     assert.equal(cleanStopProblem(null, 'SIGTERM', 'SIGTERM', 'INFO:     Finished server process [1]'), undefined);
     assert.match(cleanStopProblem(null, 'SIGTERM', 'SIGTERM', 'no shutdown logged') ?? '', /without finishing its shutdown/);
     assert.match(cleanStopProblem(1, null, 'SIGTERM', 'Application shutdown complete.') ?? '', /exit 1/);
+  });
+});
+
+describe('machineMemoryMb', () => {
+  const fly = (memory?: string | number) => ({ vm: memory === undefined ? undefined : [{ memory }] }) as unknown as FlyToml;
+  it('reads [[vm]] memory in mb, gb or as a number, and takes Fly\'s 256 MB when unset', () => {
+    assert.equal(machineMemoryMb(fly('512mb')), 512);
+    assert.equal(machineMemoryMb(fly('1gb')), 1024);
+    assert.equal(machineMemoryMb(fly(2048)), 2048);
+    assert.equal(machineMemoryMb(fly()), 256);
+    assert.throws(() => machineMemoryMb(fly('lots')), /not a size/);
+  });
+});
+
+describe('load', () => {
+  it('counts statuses and failed connections without throwing', async () => {
+    let n = 0;
+    const server = createServer((req, res) => {
+      n++;
+      if (n % 4 === 0) return req.socket.destroy();
+      res.writeHead(n % 2 ? 200 : 503).end('x');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = server.address() as { port: number };
+    try {
+      const result = await load(`http://127.0.0.1:${port}`, { path: '/', connections: 1, requests: 8, timeoutMs: 2000 });
+      assert.deepEqual([...result.statuses].sort(), [[0, 2], [200, 4], [503, 2]]);
+      assert.equal(result.errors.get('ECONNRESET'), 2);
+      assert.match(describeLoad(result), /^0 x2, 200 x4, 503 x2 \(ECONNRESET x2\)/);
+    } finally {
+      server.close();
+    }
   });
 });
