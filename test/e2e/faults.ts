@@ -47,7 +47,7 @@ function linesSince(before: string, after: string): number {
  */
 export async function faultsUnderLoad(server: RunningContainer, relay: DatabaseRelay, livenessPath: string, boundSeconds: number): Promise<string> {
   const rows: string[] = [];
-  const spec = { path: '/items', connections: CONNECTIONS, requests: 4 * CONNECTIONS, timeoutMs: (boundSeconds + 5) * 1000 };
+  const spec = { path: '/items', connections: CONNECTIONS, requests: 2 * CONNECTIONS, timeoutMs: (boundSeconds + 5) * 1000 };
   const healthy = await load(server.baseUrl, spec);
   if (!only(healthy, 200)) throw new CheckFailure(`GET /items under ${CONNECTIONS} clients with the database up: ${describeLoad(healthy)}\n${healthy.samples.join('\n')}`);
   rows.push(`up: ${describeLoad(healthy)}`);
