@@ -276,7 +276,7 @@ describe('in a terminal', IN_TMUX, () => {
       assert.equal(fly.http_service.auto_stop_machines, 'stop');
       assert.equal(fly.http_service.min_machines_running, 2);
       assert.equal(fly.deploy.release_command, 'alembic upgrade head');
-      for (const path of ['app/replay.py', 'app/db.py', 'migrations/env.py', '.env.example']) assert.ok(existsSync(join(project, path)), path);
+      for (const path of ['app/platform/replay.py', 'app/db.py', 'migrations/env.py', '.env.example']) assert.ok(existsSync(join(project, path)), path);
       assert.ok(!existsSync(join(project, '.github')), 'no workflows after answering no');
       assert.ok(!existsSync(join(project, 'uv.lock')) && !existsSync(join(project, '.git')));
       assert.deepEqual(entries(cwd), ['svc']);

@@ -130,7 +130,7 @@ function checkVariant(options: ProjectOptions, p: ProjectPlan): void {
     // outlasts the readiness path's own wait so a dead database shows as a 503, not a hang.
     const check = fly.checks!.database!;
     const seconds = (value: string) => Number(/^(\d+)s$/.exec(value)![1]);
-    const wait = Number(/asyncio\.timeout\((\d+)\)/.exec(file(p, 'app/health.py'))![1]);
+    const wait = Number(/asyncio\.timeout\((\d+)\)/.exec(file(p, 'app/platform/readiness.py'))![1]);
     assert.ok(seconds(check.grace_period) <= 10, `grace ${check.grace_period} delays every deploy`);
     assert.ok(seconds(check.timeout) > wait && seconds(check.timeout) <= wait + 2, `timeout ${check.timeout} vs /readyz waiting ${wait} s`);
     assert.match(file(p, 'README.md'), /While the database is down, a deploy stops early/);
@@ -186,13 +186,13 @@ function checkVariant(options: ProjectOptions, p: ProjectPlan): void {
   assert.ok(!dockerignore.some((line) => /^(uv\.lock|\*\.lock|\*)$/.test(line.trim())), '.dockerignore keeps uv.lock');
   for (const excluded of ['.env', '.venv/', '.git/']) assert.ok(dockerignore.includes(excluded), `.dockerignore: ${excluded}`);
 
-  assert.equal(paths.includes('app/replay.py'), replay);
+  assert.equal(paths.includes('app/platform/replay.py'), replay);
   assert.equal(paths.includes('alembic.ini'), database);
   assert.equal(paths.includes('.env.example'), database);
   assert.equal(paths.includes('.github/workflows/ci.yml'), options.workflows);
   assert.equal(paths.includes('.github/dependabot.yml'), options.workflows);
   if (options.workflows) checkWorkflows(p, database);
-  assert.equal(file(p, 'app/main.py').includes('FlyReplayMiddleware'), replay);
+  assert.equal(file(p, 'app/platform/wiring.py').includes('FlyReplayMiddleware'), replay);
   assert.ok(file(p, 'README.md').includes(`npm create fly-fastapi@latest ${options.directory} -- `));
 }
 

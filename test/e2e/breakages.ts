@@ -197,7 +197,7 @@ export const BREAKAGES: readonly Breakage[] = [
     check: 'readyz',
     mistake: 'the readiness route answers 200 with the database down',
     postgres: 'managed',
-    edit: (dir) => replaceIn(dir, 'app/health.py', 'status_code=503', 'status_code=200'),
+    edit: (dir) => replaceIn(dir, 'app/platform/readiness.py', 'status_code=503', 'status_code=200'),
     says: /503/,
   },
   {
@@ -206,8 +206,8 @@ export const BREAKAGES: readonly Breakage[] = [
     mistake: 'the readiness route waits on a silent database longer than its check allows',
     postgres: 'managed',
     edit: (dir) => {
-      replaceIn(dir, 'app/health.py', 'asyncio.timeout(2)', 'asyncio.timeout(30)');
-      replaceIn(dir, 'app/settings.py', 'db_connect_timeout_seconds: int = Field(default=5, ge=1)', 'db_connect_timeout_seconds: int = Field(default=30, ge=1)');
+      replaceIn(dir, 'app/platform/readiness.py', 'asyncio.timeout(2)', 'asyncio.timeout(30)');
+      replaceIn(dir, 'app/platform/settings.py', 'db_connect_timeout_seconds: int = Field(default=5, ge=1)', 'db_connect_timeout_seconds: int = Field(default=30, ge=1)');
     },
     says: /beyond the check's timeout|did not answer within/,
   },
@@ -225,7 +225,7 @@ export const BREAKAGES: readonly Breakage[] = [
     mistake: 'a write outside the primary region is answered there instead of replayed',
     postgres: 'managed',
     regions: ['iad', 'lhr'],
-    edit: (dir) => replaceIn(dir, 'app/replay.py', 'self.active = bool(current_region) and current_region != primary_region', 'self.active = False'),
+    edit: (dir) => replaceIn(dir, 'app/platform/replay.py', 'self.active = bool(current_region) and current_region != primary_region', 'self.active = False'),
     says: /expected 409/,
   },
   {
@@ -241,7 +241,7 @@ export const BREAKAGES: readonly Breakage[] = [
     check: 'faults',
     mistake: 'database connection errors are left to the default handler: a 500 per request during an outage',
     postgres: 'managed',
-    edit: (dir) => replaceIn(dir, 'app/errors.py', '        app.add_exception_handler(error, unavailable)', '        pass'),
+    edit: (dir) => replaceIn(dir, 'app/platform/database_errors.py', '        app.add_exception_handler(error, unavailable)', '        pass'),
     says: /expected 503 only/,
   },
   {
@@ -249,7 +249,7 @@ export const BREAKAGES: readonly Breakage[] = [
     check: 'faults',
     mistake: 'every failed request logs its own warning: an outage under load floods the log',
     postgres: 'managed',
-    edit: (dir) => replaceIn(dir, 'app/errors.py', 'period_seconds: float = 30.0', 'period_seconds: float = 0.0'),
+    edit: (dir) => replaceIn(dir, 'app/platform/database_errors.py', 'period_seconds: float = 30.0', 'period_seconds: float = 0.0'),
     says: /floods the log/,
   },
   {

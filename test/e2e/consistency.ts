@@ -75,9 +75,9 @@ function checkFlySettings(dir: string, fly: FlyToml, v: Variant, want: Expected,
   compare('[deploy] release_command present', Boolean(fly.deploy?.release_command), want.database);
   if (v.postgres === 'managed' && !MPG_REGIONS.includes(fly.primary_region)) problems.push(`Managed Postgres is not offered in primary region ${fly.primary_region}`);
 
-  const settings = read(dir, 'app/settings.py') ?? '';
+  const settings = read(dir, 'app/platform/settings.py') ?? '';
   const defaultPrimary = /primary_region: str = "([a-z]+)"/.exec(settings)?.[1];
-  if (defaultPrimary !== undefined && defaultPrimary !== fly.primary_region) problems.push(`app/settings.py defaults PRIMARY_REGION to ${defaultPrimary}, fly.toml says ${fly.primary_region}`);
+  if (defaultPrimary !== undefined && defaultPrimary !== fly.primary_region) problems.push(`app/platform/settings.py defaults PRIMARY_REGION to ${defaultPrimary}, fly.toml says ${fly.primary_region}`);
 
   // Extra regions are not in fly.toml: the README tells how to place a Machine in each.
   const readme = read(dir, 'README.md') ?? '';

@@ -4,7 +4,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from app.replay import REPLAYABLE_BODY_BYTES, FlyReplayMiddleware
+from app.platform.replay import REPLAYABLE_BODY_BYTES, FlyReplayMiddleware
 
 
 def client_in(region: str | None, primary: str = "iad") -> TestClient:

@@ -8,8 +8,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
-from app.errors import install_error_handlers
-from tests.conftest import UNREACHABLE_DATABASE_URL, MakeClient
+from app.platform.database_errors import install_database_error_handlers
+from app.platform.testing import UNREACHABLE_DATABASE_URL
+from tests.conftest import MakeClient
 
 
 def test_an_unreachable_database_is_a_503_and_one_log_line(
@@ -37,7 +38,7 @@ def test_a_pool_timeout_is_a_503() -> None:
     async def busy() -> None:
         raise PoolTimeoutError("QueuePool limit of size 1 overflow 0 reached")
 
-    install_error_handlers(app)
+    install_database_error_handlers(app)
 
     response = TestClient(app).get("/busy")
 
@@ -54,6 +55,6 @@ def test_a_constraint_violation_stays_a_server_error() -> None:
     async def bug() -> None:
         raise IntegrityError("INSERT", {}, Exception("duplicate key"))
 
-    install_error_handlers(app)
+    install_database_error_handlers(app)
 
     assert TestClient(app, raise_server_exceptions=False).get("/bug").status_code == 500

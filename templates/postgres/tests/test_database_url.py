@@ -1,6 +1,6 @@
 import pytest
 
-from app.database_url import normalize_database_url
+from app.platform.database_url import normalize_database_url
 
 
 @pytest.mark.parametrize(

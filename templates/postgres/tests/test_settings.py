@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from app.settings import ConfigurationError, get_settings
+from app.platform.settings import ConfigurationError
+from app.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 # What a pasted placeholder looks like; psycopg alone would fail on it with an idna error.

@@ -1,34 +1,36 @@
-{{#if postgres}}
-import os
-{{/if}}
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 
 import pytest
 from fastapi.testclient import TestClient
 
+from app.platform import testing
 from app.settings import get_settings
-{{#if postgres}}
-
-# A port nothing listens on: without TEST_DATABASE_URL no test reaches a database.
-UNREACHABLE_DATABASE_URL = "postgresql://nobody@127.0.0.1:9/nothing"
-{{/if}}
 
 MakeClient = Callable[..., TestClient]
 
 
 @pytest.fixture
-def make_client(monkeypatch: pytest.MonkeyPatch) -> Iterator[MakeClient]:
+def app_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
+    """The environment the app starts in under test: what the platform needs to start
+    (app/platform/testing.py), nothing left over from Fly, and the settings read afresh."""
+    for name in testing.CLEARED:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in testing.environment().items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    yield monkeypatch
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def make_client(app_env: pytest.MonkeyPatch) -> Iterator[MakeClient]:
     """Starts the app (lifespan included) with the given environment variables set."""
-    monkeypatch.delenv("FLY_REGION", raising=False)
-{{#if postgres}}
-    monkeypatch.delenv("DIRECT_DATABASE_URL", raising=False)
-{{/if}}
     with ExitStack() as stack:
 
         def make(**env: str) -> TestClient:
             for key, value in env.items():
-                monkeypatch.setenv(key, value)
+                app_env.setenv(key, value)
             get_settings.cache_clear()
             # Imported here: importing app.main builds the app, which reads the settings.
             from app.main import create_app
@@ -36,13 +38,8 @@ def make_client(monkeypatch: pytest.MonkeyPatch) -> Iterator[MakeClient]:
             return stack.enter_context(TestClient(create_app()))
 
         yield make
-    get_settings.cache_clear()
 
 
 @pytest.fixture
 def client(make_client: MakeClient) -> TestClient:
-{{#if postgres}}
-    return make_client(DATABASE_URL=os.environ.get("TEST_DATABASE_URL", UNREACHABLE_DATABASE_URL))
-{{else}}
     return make_client()
-{{/if}}

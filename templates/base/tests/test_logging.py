@@ -11,7 +11,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.log import RequestIdMiddleware, configure_logging
-from app.settings import ConfigurationError, get_settings
+from app.platform.settings import ConfigurationError
+from app.settings import get_settings
 from tests.server import Server
 
 FLY_ID = "01JDQ4Z8K7-iad"
@@ -86,18 +87,12 @@ def test_uvicorn_lines_are_json_too_and_carry_the_id() -> None:
 
 @pytest.mark.parametrize(("name", "value"), [("LOG_LEVEL", "loud"), ("LOG_FORMAT", "xml")])
 def test_a_bad_setting_is_one_line_naming_it(
-    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+    app_env: pytest.MonkeyPatch, name: str, value: str
 ) -> None:
-{{#if postgres}}
-    monkeypatch.setenv("DATABASE_URL", "postgresql://u@h/d")
-{{/if}}
-    monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
-    try:
-        with pytest.raises(ConfigurationError) as error:
-            get_settings()
-    finally:
-        get_settings.cache_clear()
+    app_env.setenv(name, value)
+
+    with pytest.raises(ConfigurationError) as error:
+        get_settings()
 
     assert str(error.value).startswith(f"{name} is not usable: ")
     assert "\n" not in str(error.value)

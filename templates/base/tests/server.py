@@ -1,21 +1,21 @@
 """The app in a uvicorn child process, served as the Dockerfile's CMD serves it, with one
 extra slow route. For tests of what only a real server shows: signals, its own log lines."""
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.platform import testing
+
 ROOT = Path(__file__).resolve().parents[1]
-{{#if postgres}}
-# The pool is created lazily: starting and stopping needs no reachable database.
-UNREACHABLE_DATABASE_URL = "postgresql://nobody@127.0.0.1:9/nothing"
-{{/if}}
 SCRIPT = """
 import asyncio, sys, uvicorn
 from app.main import create_app
@@ -47,14 +47,8 @@ class Server:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        environment = {
-            **os.environ,
-            "FLY_REGION": "",
-{{#if postgres}}
-            "DATABASE_URL": UNREACHABLE_DATABASE_URL,
-{{/if}}
-            **env,
-        }
+        inherited = {key: value for key, value in os.environ.items() if key not in testing.CLEARED}
+        environment = {**inherited, **testing.environment(), **env}
         self.process = subprocess.Popen(
             [sys.executable, "-c", SCRIPT, str(self.port)],
             cwd=ROOT,
@@ -84,3 +78,18 @@ class Server:
         finally:
             self.process.kill()
         return Stopped(self.process.returncode, stderr, time.monotonic() - started)
+
+    def stop_while_busy(self) -> Stopped:
+        """SIGTERM while a request to /slow is still running."""
+        slow = threading.Thread(target=_request_and_ignore_the_outcome, args=(f"{self.url}/slow",))
+        slow.start()
+        time.sleep(0.5)
+        stopped = self.stop()
+        slow.join(timeout=5)
+        return stopped
+
+
+def _request_and_ignore_the_outcome(url: str) -> None:
+    # Cut off by the graceful timeout: whatever it answers is not what the tests check.
+    with contextlib.suppress(OSError):
+        urllib.request.urlopen(url, timeout=30).close()

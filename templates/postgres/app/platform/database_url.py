@@ -1,6 +1,7 @@
-"""The one place a PostgreSQL URL from the environment is checked and made ready for psycopg 3.
+"""Managed by create-fly-fastapi: `--update` rewrites it, merging your edits three-way.
 
-The app and the migrations both take their URL from here (through app.settings), so what
+The one place a PostgreSQL URL from the environment is checked and made ready for psycopg 3.
+The app and the migrations both take their URL from here (through the settings), so what
 works in one works in the other. Error messages never repeat the URL: it holds a password.
 """
 

@@ -1,4 +1,6 @@
-"""Send writes to the primary region, where the writable database is.
+"""Managed by create-fly-fastapi: `--update` rewrites it, merging your edits three-way.
+
+Writes go to the primary region, where the writable database is.
 
 A Machine outside PRIMARY_REGION answers a write with 409 and a `fly-replay` header;
 Fly's proxy then replays the request on a Machine in the primary region.

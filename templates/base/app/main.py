@@ -1,44 +1,25 @@
 """The FastAPI app, `app.main:app`: uvicorn serves it in the image, `fastapi dev` locally."""
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from app import health{{#if postgres}}, items{{/if}}
+from app import health
 from app.client_address import FlyClientAddressMiddleware
-{{#if postgres}}
-from app.db import create_engine, create_sessionmaker
-{{/if}}
 from app.errors import install_error_handlers
 from app.limits import BodySizeLimitMiddleware
 from app.log import RequestIdMiddleware, configure_logging
-{{#if replay}}
-from app.replay import FlyReplayMiddleware
-{{/if}}
+from app.platform.wiring import install_platform, platform_lifespan
 from app.settings import get_settings
-
-logger = logging.getLogger(__name__)
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-{{#if postgres}}
-    # The engine is made here, not at import time, so importing the app connects to nothing.
-    engine = create_engine(get_settings())
-    app.state.engine = engine
-    app.state.sessionmaker = create_sessionmaker(engine)
-    try:
+    # The platform's resources (a database pool, with Postgres) live as long as the app.
+    # Your own start-up goes before the yield, your shutdown after it.
+    async with platform_lifespan(app, get_settings()):
         yield
-    finally:
-        # Runs on every shutdown: uvicorn's --timeout-graceful-shutdown (in the Dockerfile)
-        # cancels requests that outlast it, so this is reached before Fly's kill_timeout.
-        await engine.dispose()
-        logger.info("database pool closed")
-{{else}}
-    yield
-{{/if}}
 
 
 def create_app() -> FastAPI:
@@ -48,19 +29,12 @@ def create_app() -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes)
     app.add_middleware(FlyClientAddressMiddleware, on_fly=settings.fly_region is not None)
-{{#if replay}}
-    app.add_middleware(
-        FlyReplayMiddleware,
-        primary_region=settings.primary_region,
-        current_region=settings.fly_region,
-    )
-{{/if}}
+    # What the generator's options add (app/platform/wiring.py): the database's routes and
+    # error handlers, write replay between regions. Here, so the request id wraps them too.
+    install_platform(app, settings)
     # Added last, so it runs first: every line logged for a request carries its id.
     app.add_middleware(RequestIdMiddleware)
     app.include_router(health.router)
-{{#if postgres}}
-    app.include_router(items.router)
-{{/if}}
     return app
 
 

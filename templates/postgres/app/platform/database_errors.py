@@ -1,33 +1,19 @@
-"""How failures are answered: what a client sent wrong, and{{#if postgres}} what the database could not do{{else}} nothing more{{/if}}."""
+"""Managed by create-fly-fastapi: `--update` rewrites it, merging your edits three-way.
 
-{{#if postgres}}
+What the database could not do, answered as a 503 with a small JSON body, and logged once per
+kind of failure and period rather than once per request.
+"""
+
 import logging
 import time
 
-{{/if}}
 from fastapi import FastAPI, Request
-from fastapi.encoders import jsonable_encoder
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-{{#if postgres}}
 from psycopg.errors import QueryCanceled
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 logger = logging.getLogger(__name__)
-{{/if}}
-
-
-async def validation_failed(request: Request, error: Exception) -> JSONResponse:
-    """422 naming what is wrong and where, without the input: it can be megabytes, or a
-    secret, and FastAPI's default answer repeats it in full."""
-    assert isinstance(error, RequestValidationError)
-    details = [
-        {key: value for key, value in problem.items() if key in ("type", "loc", "msg")}
-        for problem in error.errors()
-    ]
-    return JSONResponse({"detail": jsonable_encoder(details)}, status_code=422)
-{{#if postgres}}
 
 
 class OncePerKind:
@@ -65,14 +51,10 @@ def database_unavailable(log: OncePerKind):
         return JSONResponse({"detail": kind}, status_code=503, headers={"Retry-After": "5"})
 
     return handler
-{{/if}}
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(RequestValidationError, validation_failed)
-{{#if postgres}}
+def install_database_error_handlers(app: FastAPI) -> None:
     unavailable = database_unavailable(OncePerKind())
     # Connection and timeout errors only: a constraint violation is a bug, and stays a 500.
     for error in (OperationalError, InterfaceError, PoolTimeoutError):
         app.add_exception_handler(error, unavailable)
-{{/if}}

@@ -1,0 +1,15 @@
+"""Configuration from environment variables (and a local .env file)."""
+
+from functools import lru_cache
+
+from app.platform.settings import PlatformSettings, load_settings
+
+
+class Settings(PlatformSettings):
+    """Your settings, beside the ones the platform reads (app/platform/settings.py). A field
+    `feature_flag: bool = False` here is read from FEATURE_FLAG, or from .env."""
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return load_settings(Settings)
