@@ -29,8 +29,8 @@ def create_app() -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes)
     app.add_middleware(FlyClientAddressMiddleware, on_fly=settings.fly_region is not None)
-    # What the generator's options add (app/platform/wiring.py): the database's routes and
-    # error handlers, write replay between regions. Here, so the request id wraps them too.
+    # What the generator's options add (app/platform/wiring.py): with Postgres, its routes and
+    # error handlers; with several regions too, write replay. Here, so the request id wraps them.
     install_platform(app, settings)
     # Added last, so it runs first: every line logged for a request carries its id.
     app.add_middleware(RequestIdMiddleware)
