@@ -2,7 +2,7 @@
 
 from functools import lru_cache
 
-from app.platform.settings import PlatformSettings, load_settings
+from app.platform.settings import PlatformSettings
 
 
 class Settings(PlatformSettings):
@@ -12,4 +12,4 @@ class Settings(PlatformSettings):
 
 @lru_cache
 def get_settings() -> Settings:
-    return load_settings(Settings)
+    return Settings.from_environment()
