@@ -29,6 +29,7 @@ import {
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { markCommitted, onAbort, throwIfCancelled } from '../cleanup.ts';
 import type { PlannedFile } from '../core/plan.ts';
+import { reconcileFile } from '../core/reconcile.ts';
 import { TargetError } from '../options/errors.ts';
 import { acquireRunLock, checkRunLock, removeStaleStaging, stagingName } from './runLock.ts';
 
@@ -127,8 +128,10 @@ function obstacle(root: string, file: PlannedFile): { identical: boolean } | str
       continue;
     }
     if (!stat.isFile()) return `${shown} (${kindOf(stat)})`;
-    // A regular file: reading it cannot block.
-    return readFileSync(current).equals(Buffer.from(file.content)) ? { identical: true } : shown;
+    // A regular file: reading it cannot block. With no record there is no base:
+    // the one decision step says identical (left alone) or in the way (refused).
+    const decision = reconcileFile(undefined, readFileSync(current, 'utf8'), file.content, 'seed');
+    return decision.action === 'identical' ? { identical: true } : shown;
   }
   return { identical: false };
 }
