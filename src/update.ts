@@ -62,6 +62,8 @@ export interface UpdateOptions extends ProjectAnswers {
   check?: boolean;
   /** Touch files that have uncommitted changes. */
   allowDirty?: boolean;
+  /** Called once the files are written, before uv runs (a cancel after it must not say "nothing was written"). */
+  onWritten?: () => void;
 }
 
 export interface UpdateFile {
@@ -160,7 +162,7 @@ async function kitFor(spec: string | undefined, record: ReadRecord): Promise<Kit
 
 function givenAnswers(input: UpdateOptions): Partial<ProjectOptions> {
   const given: Record<string, unknown> = {};
-  const control = new Set(['directory', 'kit', 'onConflict', 'resolve', 'dryRun', 'check', 'allowDirty']);
+  const control = new Set(['directory', 'kit', 'onConflict', 'resolve', 'dryRun', 'check', 'allowDirty', 'onWritten']);
   for (const [key, value] of Object.entries(input)) {
     if (control.has(key) || value === undefined) continue;
     const def = OPTIONS.find((candidate) => candidate.key === key);
@@ -279,6 +281,7 @@ export async function update(input: UpdateOptions = {}): Promise<UpdateReport> {
     }
   }
   if (writes.length > 0) applyWrites(dir, writes);
+  input.onWritten?.();
   for (const entry of report.dependencies) {
     const result = await runUv(dir, entry.command);
     Object.assign(entry, { ok: result.ok, ...(!result.ok && { output: result.output }) });

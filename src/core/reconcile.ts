@@ -64,7 +64,10 @@ export function reconcileFile(base: Base | undefined, disk: string | undefined, 
   if (disk === undefined) return { action: 'deleted-by-you' };
   if (sameText(disk, next)) return { action: 'identical' };
   if (matchesBase(base, disk)) return { action: 'update', write: withEolOf(next, disk) };
-  if (mode === 'seed') return { action: 'keep', reason: 'changed by you; seed files are yours' };
+  if (mode === 'seed') {
+    const known = base.sha256 !== undefined || base.text !== undefined;
+    return { action: 'keep', reason: known ? 'changed by you; seed files are yours' : 'differs from the new text, and a format 1 record cannot tell whether you changed it; seed files are yours' };
+  }
   if (base.text === undefined) {
     return { action: 'conflict', reason: 'the record has no earlier text to merge with (format 1)', markers: withEolOf(twoWayMarkers(disk, next), disk) };
   }
