@@ -94,7 +94,8 @@ export async function runGitInit(dir: string, version: string): Promise<StepResu
 
 /** `uv add` / `uv remove` / `uv lock` in a project an update changed; `--no-sync`: no environment is built. */
 export async function runUv(dir: string, args: readonly string[]): Promise<StepResult> {
-  const withSync = args[0] === 'lock' ? [...args] : [args[0]!, '--no-sync', ...args.slice(1)];
+  // --frozen (no uv.lock to follow) already builds nothing, and uv refuses it together with --no-sync.
+  const withSync = args[0] === 'lock' || args.includes('--frozen') ? [...args] : [args[0]!, '--no-sync', ...args.slice(1)];
   const { child } = await start('uv', withSync, { cwd: dir, env: { NO_COLOR: '1' } });
   const result = await child;
   return { ok: result.exitCode === 0, output: tail(result.all ?? ''), signal: result.signal };
