@@ -115,6 +115,9 @@ function readDisk(dir: string, path: string): string | undefined | { notAFile: t
 
 export function readProjectRecord(dir: string, shown: string): ReadRecord {
   const path = join(dir, RECORD_PATH);
+  const stat = lstatSync(dir, { throwIfNoEntry: false });
+  if (!stat) throw new TargetError(`${shown} does not exist: there is no project to update`);
+  if (!stat.isDirectory() && !stat.isSymbolicLink()) throw new TargetError(`${shown} is not a folder: there is no project to update`);
   if (!existsSync(path)) {
     throw new TargetError(`${shown} has no ${RECORD_PATH}: create-fly-fastapi did not generate it; use --adopt to start following it`);
   }
