@@ -65,8 +65,12 @@ export function reconcileFile(base: Base | undefined, disk: string | undefined, 
   if (sameText(disk, next)) return { action: 'identical' };
   if (matchesBase(base, disk)) return { action: 'update', write: withEolOf(next, disk) };
   if (mode === 'seed') {
-    const known = base.sha256 !== undefined || base.text !== undefined;
-    return { action: 'keep', reason: known ? 'changed by you; seed files are yours' : 'differs from the new text, and a format 1 record cannot tell whether you changed it; seed files are yours' };
+    if (base.sha256 === undefined && base.text === undefined) {
+      return { action: 'keep', reason: 'differs from the new text, and a format 1 record cannot tell whether you changed it; seed files are yours' };
+    }
+    // Said plainly: the new options would have changed this file, and that change is not made for you.
+    const oursChanged = base.sha256 !== textHash(next);
+    return { action: 'keep', reason: oursChanged ? 'changed by you, so what the new options change in it is not written (seed files are yours)' : 'changed by you; seed files are yours' };
   }
   if (base.text === undefined) {
     return { action: 'conflict', reason: 'the record has no earlier text to merge with (format 1)', markers: withEolOf(twoWayMarkers(disk, next), disk) };

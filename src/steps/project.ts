@@ -1,7 +1,9 @@
 /**
- * Writing a plan: the files, then `uv lock` and `git init`, all in a staging
- * folder that replaces the target only at the end. Every run that writes a
- * project (the CLI, `create()`) goes through here.
+ * Writing: `applyWrites` is the one writer of files. A create has it fill a
+ * staging folder that replaces the target only at the end (then `uv lock` and
+ * `git init` run there); an update has it apply its decisions in the project.
+ * Every run that writes a project (the CLI, `create()`, `update()`) goes
+ * through here.
  */
 import { copyFileSync, existsSync, lstatSync, mkdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -43,7 +45,8 @@ export async function createProject(plan: ProjectPlan, settings: CreateSettings 
   const target = await inspectTarget(options.directory, plan.files, settings.force ?? false);
   try {
     progress('write', 'start');
-    const staging = await stageFiles(target, plan.files);
+    const fresh = plan.files.filter((file) => !target.identical.includes(file.path));
+    const staging = await stageFiles(target, (folder) => applyWrites(folder, fresh.map((file) => ({ kind: 'write', path: file.path, content: file.content }))));
     progress('write', 'done');
 
     let locked = false;
