@@ -221,6 +221,43 @@ describe('--update refuses, checks and dry-runs', () => {
   });
 });
 
+describe('--update with a starter kit', () => {
+  const EXAMPLE = new URL('../examples/acme-kit/', import.meta.url).pathname;
+  /** A copy of the example kit, so the test can change its version and range. */
+  function kitCopy(): string {
+    const kit = join(tempDir('cff-kit-'), 'acme-kit');
+    cpSync(EXAMPLE, kit, { recursive: true });
+    return kit;
+  }
+  const setKit = (kit: string, from: RegExp, to: string) => writeFileSync(join(kit, 'kit.toml'), read(kit, 'kit.toml').replace(from, to));
+
+  it('reads the kit the record names again; its files stay the kit\'s', () => {
+    const kit = kitCopy();
+    const dir = generate(['--kit', kit, '--python', '3.11']);
+    const run = jsonUpdate(dir, ['--scaling', 'stop']);
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(JSON.parse(read(dir, RECORD)).kit.source, kit);
+    assert.match(read(dir, 'fly.toml'), /auto_stop_machines = "stop"/);
+    assert.deepEqual([...treeHashes(dir, notRecord)], [...treeHashes(fresh(['--kit', kit, '--python', '3.11', '--scaling', 'stop']), notRecord)]);
+  });
+
+  it('refuses a kit whose range excludes this version, and an older kit: exit 6, nothing written', () => {
+    const kit = kitCopy();
+    const dir = generate(['--kit', kit, '--python', '3.11']);
+    const before = treeHashes(dir);
+    setKit(kit, /requires = ".*"/, 'requires = ">=9"');
+    const outside = updateIn(dir, []);
+    assert.equal(outside.status, 6, outside.stderr);
+    assert.match(outside.stderr, /needs create-fly-fastapi >=9/);
+    setKit(kit, /requires = ".*"/, 'requires = ">=0.1"');
+    setKit(kit, /version = "1\.4\.0"/, 'version = "1.3.0"');
+    const older = updateIn(dir, []);
+    assert.equal(older.status, 6, older.stderr);
+    assert.match(older.stderr, /acme-fastapi 1\.3\.0 is older than 1\.4\.0.*never downgrades/);
+    assert.deepEqual(changedPaths(before, treeHashes(dir)), []);
+  });
+});
+
 describe('--update from release 0.1.0', () => {
   const FLAGS: Record<string, string[]> = {
     default: ['--name', 'fixture-api'],
