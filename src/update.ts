@@ -191,7 +191,10 @@ export async function update(input: UpdateOptions = {}): Promise<UpdateReport> {
   const kitParts = kit ? kitSources(kit) : undefined;
   const sources = [...(kitParts ? [kitParts.locked] : []), recordSource(record, shown), ...(kitParts ? [kitParts.defaults] : [])];
   const { options, origins } = await resolveAnswers(given, { env: detectEnvironment(dir), yes: true, sources });
-  const plan = planProject(options, await loadTemplates(), { generatorVersion: VERSION, kit, origins });
+  // An answer the record gave keeps the origin it was recorded with, so a run without flags rewrites no record.
+  const recorded = record.origins ?? {};
+  const kept = Object.fromEntries(Object.entries(origins).map(([key, origin]) => [key, origin === 'record' ? (recorded[key as keyof AnswerOrigins] ?? origin) : origin]));
+  const plan = planProject(options, await loadTemplates(), { generatorVersion: VERSION, kit, origins: kept });
 
   const planned = new Map(plan.files.map((file) => [file.path, file.content]));
   const paths = [...new Set([...planned.keys(), ...Object.keys(record.files)])].filter((path) => path !== RECORD_PATH).sort();

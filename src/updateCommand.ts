@@ -44,6 +44,9 @@ function footer(report: UpdateReport): string | undefined {
 let written = false;
 
 async function main({ given, run }: ParsedArgs): Promise<number> {
+  if (run.interactive && !(process.stdin.isTTY && process.stdout.isTTY)) {
+    throw Object.assign(new Error('--interactive needs a terminal on stdin and stdout'), { exitCode: EXIT.usage });
+  }
   const { directory, ...answers } = given;
   const interactive = isInteractive(run.interactive) && run.onConflict === undefined && !run.json && !run.check && !run.dryRun;
   const report = await update({

@@ -81,6 +81,11 @@ describe('--update, your edits and ours', () => {
     assert.equal(second.status, 0, second.stderr);
     assert.equal(second.report.written, false);
     assert.deepEqual(changedPaths(before, treeHashes(dir)), []);
+    // Without the flags the answers come from the record, recorded as they were: still nothing to write.
+    const bare = jsonUpdate(dir, []);
+    assert.equal(bare.status, 0, bare.stderr);
+    assert.equal(bare.report.written, false);
+    assert.deepEqual(changedPaths(before, treeHashes(dir)), []);
   });
 
   it('a hand-set auto_stop_machines the update would change is a conflict, resolved as --on-conflict says', () => {
