@@ -56,7 +56,7 @@ const after = hashes(dir);
 
 console.log('# Tree hashes (sha256, first 12 hex digits), before and after the update\n');
 console.log(`${'path'.padEnd(44)} ${'before'.padEnd(12)} ${'after'.padEnd(12)} `);
-for (const path of new Set([...before.keys(), ...after.keys()])) {
+for (const path of [...new Set([...before.keys(), ...after.keys()])].sort((a, b) => a.localeCompare(b))) {
   const a = before.get(path) ?? '-';
   const b = after.get(path) ?? '-';
   console.log(`${path.padEnd(44)} ${a.padEnd(12)} ${b.padEnd(12)} ${a === b ? 'same' : 'CHANGED'}`);
