@@ -2,9 +2,12 @@
  * The package's programmatic API: exports only. `create()` does a whole run
  * in one call; the pieces it is made of (resolve, plan, write) are here too.
  */
+export { readProjectRecord } from './updateSources.ts';
+export { update, type UpdateOptions, type UpdateReport, type UpdateFile, type UpdateStatus, type Conflict } from './update.ts';
+export { reconcileFile, mergeCheck, type Decision, type Action, type Base } from './core/reconcile.ts';
 export { create, prepareKit, kitAnswerSources, detectEnvironment, type CreateOptions, type CreateReport, type FileStatus, type StepName, type StepOutcome } from './create.ts';
 export { createProject, type CreateResult, type CreateSettings, type Progress, type Step } from './steps/project.ts';
-export { EXIT, CancelledError, TargetError, UsageError } from './options/errors.ts';
+export { EXIT, CancelledError, RefusedError, TargetError, UsageError } from './options/errors.ts';
 export { KitError } from './kit/errors.ts';
 export { parseArgs } from './options/args.ts';
 export {

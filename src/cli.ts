@@ -22,6 +22,9 @@ if (parsed.run.help) {
   process.stdout.write(`${helpText(VERSION)}\n`);
 } else if (parsed.run.version) {
   process.stdout.write(`${VERSION}\n`);
+} else if (parsed.run.update) {
+  const { runUpdate } = await import('./updateCommand.ts');
+  runUpdate(parsed);
 } else {
   const { runCreate } = await import('./createCommand.ts');
   runCreate(parsed);

@@ -80,7 +80,7 @@ describe('a kit in the plan', () => {
     const record = JSON.parse(file(await planWith(undefined), RECORD_PATH)!);
     assert.equal(record.kit, undefined);
     assert.deepEqual(new Set(Object.values(record.files).map((entry) => (entry as { owner: string }).owner)), new Set(['create-fly-fastapi']));
-    assert.deepEqual(Object.keys(record), ['format', 'generator', 'answers', 'origins', 'files']);
+    assert.deepEqual(Object.keys(record), ['format', 'generator', 'mode', 'answers', 'origins', 'dependencies', 'files']);
     assert.deepEqual(record.generator, { name: 'create-fly-fastapi', version: '1.2.3' });
   });
 });

@@ -79,7 +79,7 @@ function assertExampleKitApplied(tree: Tree, spec: string, kind: string): void {
   // The record: which kit, from where, and where each answer came from.
   const record = JSON.parse(tree.get(RECORD)!);
   const plainRecord = JSON.parse(withoutKit.get(RECORD)!);
-  assert.equal(record.format, 1);
+  assert.equal(record.format, 2);
   assert.deepEqual(record.kit, { name: 'acme-fastapi', version: '1.4.0', source: spec, kind });
   assert.deepEqual(record.answers, plainRecord.answers);
   assert.deepEqual(record.origins, {

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { fileMode } from '../src/core/fileModes.ts';
 import { planProject, type ProjectPlan } from '../src/core/plan.ts';
 import { parseArgs } from '../src/options/args.ts';
 import { resolveOptions } from '../src/options/resolve.ts';
@@ -15,13 +16,13 @@ import { loadTemplates } from '../src/templates.ts';
 const templates = await loadTemplates();
 const env = { hasGit: true, hasUv: true, insideGitRepo: false };
 
-/** Files the generator keeps up to date (three-way), whatever their text does. */
+/** Files the generator keeps up to date (three-way), whatever their text does, and its record. */
 function managed(path: string): boolean {
-  return ['Dockerfile', 'fly.toml', '.dockerignore'].includes(path) || /^(\.github|app\/platform|\.create-fly-fastapi)\//.test(path);
+  return path.startsWith('.create-fly-fastapi/') || fileMode(path, 'create-fly-fastapi') === 'managed';
 }
 
 /** Seeds that say which options were chosen, on purpose: the user's own notes and metadata. */
-const VARYING_SEEDS = new Set(['README.md', 'pyproject.toml', '.python-version', '.env.example', 'compose.yaml']);
+const VARYING_SEEDS = new Set(['README.md', 'pyproject.toml', '.env.example', 'compose.yaml']);
 
 const PLATFORM_MARK = '"""Managed by create-fly-fastapi: `--update` rewrites it, merging your edits three-way.\n';
 

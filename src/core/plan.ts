@@ -31,6 +31,10 @@ export interface ProjectPlan {
   options: ProjectOptions;
   features: string[];
   files: PlannedFile[];
+  /** What pyproject.toml asks for; an update adds and removes the difference with uv. */
+  dependencies: { main: string[]; dev: string[] };
+  /** Who provides each file but the record. */
+  owners: ReadonlyMap<string, FileOwner>;
 }
 
 export interface PlanSettings {
@@ -186,12 +190,15 @@ export function planProject(options: ProjectOptions, templates: TemplateFiles, s
     throw error instanceof InvariantError && kit ? new KitError(error.message) : error;
   }
 
-  const record = buildRecord({ generatorVersion: settings.generatorVersion, options, origins: settings.origins, kit, owners });
+  const dependencies = { main: context.dependencies, dev: context.devDependencies };
+  const record = buildRecord({ generatorVersion: settings.generatorVersion, options, origins: settings.origins, kit, owners, texts: files, dependencies });
   files.set(RECORD_PATH, renderRecord(record));
 
   return {
     options,
     features: features.map((feature) => feature.id),
+    dependencies,
+    owners,
     files: [...files].map(([path, content]) => ({ path, content })).sort((a, b) => a.path.localeCompare(b.path)),
   };
 }

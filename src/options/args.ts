@@ -4,7 +4,7 @@
  */
 import { UsageError } from './errors.ts';
 import { controlCharacterProblem } from './rules.ts';
-import { CONTROL_FLAGS, OPTIONS, type OptionDef, type ProjectOptions, type RunFlags } from './schema.ts';
+import { CONTROL_FLAGS, ON_CONFLICT, OPTIONS, UPDATE_ONLY, type OptionDef, type ProjectOptions, type RunFlags } from './schema.ts';
 
 export interface ParsedArgs {
   given: Partial<ProjectOptions>;
@@ -37,7 +37,7 @@ function lookupAlias(letter: string): Target | undefined {
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const given: Record<string, unknown> = {};
-  const run: RunFlags = { yes: false, interactive: undefined, force: false, dryRun: false, help: false, version: false, kit: undefined };
+  const run: RunFlags = { yes: false, interactive: undefined, force: false, dryRun: false, help: false, version: false, kit: undefined, update: false, onConflict: undefined, check: false, allowDirty: false, json: false };
   const seen = new Map<string, string>();
   const positionals: string[] = [];
 
@@ -127,5 +127,19 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     if (control) throw new UsageError(`[directory]: the name ${control}`);
     given.directory = positionals[0];
   }
+  checkUpdateFlags(run, seen);
   return { given: given as Partial<ProjectOptions>, run };
+}
+
+/** --on-conflict's value, and the update's own flags given without --update. */
+function checkUpdateFlags(run: RunFlags, seen: ReadonlyMap<string, string>): void {
+  if (run.onConflict !== undefined && !(ON_CONFLICT as readonly string[]).includes(run.onConflict)) {
+    throw new UsageError(`--on-conflict: '${run.onConflict}' is not one of ${ON_CONFLICT.join(', ')}`);
+  }
+  if (run.update) {
+    if (run.force) throw new UsageError('--force: not with --update (an update never overwrites; see --on-conflict)');
+    return;
+  }
+  const stray = UPDATE_ONLY.find((key) => seen.has(key));
+  if (stray) throw new UsageError(`${seen.get(stray)}: applies only with --update`);
 }

@@ -5,6 +5,12 @@ export const EXIT = {
   usage: 2,
   targetNotEmpty: 3,
   followUpFailed: 4,
+  /** An update left conflicts (the files are untouched; see the report). */
+  conflicts: 5,
+  /** An update refused to run: a newer record, a downgrade, a kit out of range, uncommitted changes. */
+  refused: 6,
+  /** --check: an update would change something. */
+  wouldChange: 7,
   cancelled: 130,
 } as const;
 
@@ -32,5 +38,14 @@ export class CancelledError extends Error {
   constructor() {
     super('cancelled');
     this.name = 'CancelledError';
+  }
+}
+
+/** An update that must not run; nothing was written. */
+export class RefusedError extends Error {
+  readonly exitCode = EXIT.refused;
+  constructor(message: string) {
+    super(message);
+    this.name = 'RefusedError';
   }
 }

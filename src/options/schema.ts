@@ -358,7 +358,23 @@ export interface RunFlags {
   version: boolean;
   /** A starter kit: a folder, a .tgz or an npm package spec. */
   kit: string | undefined;
+  /** Update the project in [directory] (default: here) from its record. */
+  update: boolean;
+  /** What a non-interactive update does with a conflict. */
+  onConflict: OnConflict | undefined;
+  /** Update: change nothing, exit 7 when an update would change something. */
+  check: boolean;
+  /** Update: go ahead although files it would touch have uncommitted changes. */
+  allowDirty: boolean;
+  /** Update: print the report as JSON. */
+  json: boolean;
 }
+
+export const ON_CONFLICT = ['keep', 'new-file', 'markers', 'overwrite'] as const;
+export type OnConflict = (typeof ON_CONFLICT)[number];
+
+/** Run flags that mean something only with --update. */
+export const UPDATE_ONLY: readonly (keyof RunFlags)[] = ['onConflict', 'check', 'allowDirty', 'json'];
 
 export interface ControlDef {
   key: keyof RunFlags;
@@ -376,6 +392,11 @@ export const CONTROL_FLAGS: readonly ControlDef[] = [
   { key: 'interactive', flag: 'interactive', negatable: true, summary: 'ask questions (default: when run in a terminal)' },
   { key: 'force', flag: 'force', summary: 'allow a non-empty directory (never overwrites a file)' },
   { key: 'dryRun', flag: 'dry-run', summary: 'print what would be written; write nothing' },
+  { key: 'update', flag: 'update', summary: 'update the project in [directory] (default: here) to these flags and this version; your edits stay' },
+  { key: 'onConflict', flag: 'on-conflict', placeholder: '<how>', summary: 'update: keep | new-file (default: keep yours, write <file>.new) | markers | overwrite (keeps <file>.bak)' },
+  { key: 'check', flag: 'check', summary: 'update: write nothing; exit 7 when the update would change something' },
+  { key: 'allowDirty', flag: 'allow-dirty', summary: 'update: go ahead although files it touches have uncommitted changes' },
+  { key: 'json', flag: 'json', summary: 'update: print the report as JSON' },
   { key: 'help', flag: 'help', alias: 'h', summary: 'show this help' },
   { key: 'version', flag: 'version', alias: 'v', summary: 'show the version' },
 ];

@@ -91,3 +91,12 @@ export async function runGitInit(dir: string, version: string): Promise<StepResu
   // No user.name/user.email configured: the repository is there, the commit is left to the user.
   return { ok: true, committed: commit.exitCode === 0, output: tail(commit.all ?? '') };
 }
+
+/** `uv add` / `uv remove` / `uv lock` in a project an update changed; `--no-sync`: no environment is built. */
+export async function runUv(dir: string, args: readonly string[]): Promise<StepResult> {
+  // --frozen (no uv.lock to follow) already builds nothing, and uv refuses it together with --no-sync.
+  const withSync = args[0] === 'lock' || args.includes('--frozen') ? [...args] : [args[0]!, '--no-sync', ...args.slice(1)];
+  const { child } = await start('uv', withSync, { cwd: dir, env: { NO_COLOR: '1' } });
+  const result = await child;
+  return { ok: result.exitCode === 0, output: tail(result.all ?? ''), signal: result.signal };
+}

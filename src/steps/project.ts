@@ -1,10 +1,13 @@
 /**
- * Writing a plan: the files, then `uv lock` and `git init`, all in a staging
- * folder that replaces the target only at the end. Every run that writes a
- * project (the CLI, `create()`) goes through here.
+ * Writing: `applyWrites` is the one writer of files. A create has it fill a
+ * staging folder that replaces the target only at the end (then `uv lock` and
+ * `git init` run there); an update has it apply its decisions in the project.
+ * Every run that writes a project (the CLI, `create()`, `update()`) goes
+ * through here.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { TargetError } from '../options/errors.ts';
 import { abortAll, forgetAll } from '../cleanup.ts';
 import type { ProjectPlan } from '../core/plan.ts';
 import { VERSION } from '../version.ts';
@@ -42,7 +45,8 @@ export async function createProject(plan: ProjectPlan, settings: CreateSettings 
   const target = await inspectTarget(options.directory, plan.files, settings.force ?? false);
   try {
     progress('write', 'start');
-    const staging = await stageFiles(target, plan.files);
+    const fresh = plan.files.filter((file) => !target.identical.includes(file.path));
+    const staging = await stageFiles(target, (folder) => applyWrites(folder, fresh.map((file) => ({ kind: 'write', path: file.path, content: file.content }))));
     progress('write', 'done');
 
     let locked = false;
@@ -79,5 +83,53 @@ export async function createProject(plan: ProjectPlan, settings: CreateSettings 
   } catch (error) {
     abortAll();
     throw error;
+  }
+}
+
+/** One change to an existing project: decided first (src/update.ts), applied here. */
+export type FileWrite =
+  | { kind: 'write'; path: string; content: string; /** Copy what is there to <path>.bak first. */ backup?: boolean }
+  | { kind: 'remove'; path: string };
+
+/** Every folder from the project root to `path` must be a real folder (a link would lead out of the project). */
+function checkFolders(dir: string, path: string): void {
+  let current = dir;
+  for (const part of path.split('/').slice(0, -1)) {
+    current = join(current, part);
+    const stat = lstatSync(current, { throwIfNoEntry: false });
+    if (stat && !stat.isDirectory()) throw new TargetError(`${path}: ${current} is not a folder; nothing was written`);
+  }
+  const stat = lstatSync(join(dir, path), { throwIfNoEntry: false });
+  if (stat && !stat.isFile()) throw new TargetError(`${path}: not a regular file; nothing was written`);
+}
+
+/**
+ * The one writer of an update: every decision was made before, so this only
+ * acts. It checks every path first (nothing is written if one is in the way),
+ * then writes each file to a temporary name beside it and renames it into
+ * place, so a file is never half written; synchronous, so a signal lands
+ * before the first write or after the last.
+ */
+export function applyWrites(dir: string, writes: readonly FileWrite[]): void {
+  for (const change of writes) checkFolders(dir, change.path);
+  for (const change of writes) {
+    const path = join(dir, change.path);
+    if (change.kind === 'remove') {
+      rmSync(path, { force: true });
+      // Folders the removal emptied go too (app/platform/ when Postgres is switched off).
+      for (let folder = dirname(path); folder.length > dir.length; folder = dirname(folder)) {
+        try {
+          rmdirSync(folder);
+        } catch {
+          break;
+        }
+      }
+      continue;
+    }
+    mkdirSync(dirname(path), { recursive: true });
+    if (change.backup && existsSync(path)) copyFileSync(path, `${path}.bak`);
+    const temporary = `${path}.create-fly-fastapi-${process.pid}`;
+    writeFileSync(temporary, change.content);
+    renameSync(temporary, path);
   }
 }

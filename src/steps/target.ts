@@ -24,11 +24,11 @@ import {
   rmSync,
   rmdirSync,
   statSync,
-  writeFileSync,
 } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { markCommitted, onAbort, throwIfCancelled } from '../cleanup.ts';
 import type { PlannedFile } from '../core/plan.ts';
+import { reconcileFile } from '../core/reconcile.ts';
 import { TargetError } from '../options/errors.ts';
 import { acquireRunLock, checkRunLock, removeStaleStaging, stagingName } from './runLock.ts';
 
@@ -127,8 +127,10 @@ function obstacle(root: string, file: PlannedFile): { identical: boolean } | str
       continue;
     }
     if (!stat.isFile()) return `${shown} (${kindOf(stat)})`;
-    // A regular file: reading it cannot block.
-    return readFileSync(current).equals(Buffer.from(file.content)) ? { identical: true } : shown;
+    // A regular file: reading it cannot block. With no record there is no base:
+    // the one decision step says identical (left alone) or in the way (refused).
+    const decision = reconcileFile(undefined, readFileSync(current, 'utf8'), file.content, 'seed');
+    return decision.action === 'identical' ? { identical: true } : shown;
   }
   return { identical: false };
 }
@@ -201,11 +203,11 @@ function ensureParent(dir: string): void {
 }
 
 /**
- * Takes the run lock, clears stale leftovers and writes every file into a new
+ * Takes the run lock, clears stale leftovers and has `write` fill a new
  * staging folder. Synchronous inside: a signal cannot land between two files
  * and leave a write in flight after the abort removed the folder.
  */
-export async function stageFiles(target: TargetState, files: readonly PlannedFile[]): Promise<string> {
+export async function stageFiles(target: TargetState, write: (staging: string) => void): Promise<string> {
   const parent = dirname(target.dir);
   const shownParent = shownPath(parent);
   ensureParent(parent);
@@ -220,12 +222,8 @@ export async function stageFiles(target: TargetState, files: readonly PlannedFil
   onAbort(() => rmSync(staging, { recursive: true, force: true, maxRetries: 2 }));
   try {
     mkdirSync(staging);
-    for (const file of files) {
-      if (target.identical.includes(file.path)) continue;
-      const path = join(staging, file.path);
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, file.content);
-    }
+    // The one writer (applyWrites), given by the caller; synchronous, like everything from here to the move.
+    write(staging);
   } catch (error) {
     throw targetFailure(error, shownParent);
   }
