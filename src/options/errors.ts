@@ -5,6 +5,8 @@ export const EXIT = {
   usage: 2,
   targetNotEmpty: 3,
   followUpFailed: 4,
+  /** --adopt: the project cannot be adopted as it is (the message says why and what to do). */
+  adoptRefused: 8,
   cancelled: 130,
 } as const;
 
@@ -32,5 +34,14 @@ export class CancelledError extends Error {
   constructor() {
     super('cancelled');
     this.name = 'CancelledError';
+  }
+}
+
+/** --adopt cannot take this project as it is; nothing was written. */
+export class AdoptRefusal extends Error {
+  readonly exitCode = EXIT.adoptRefused;
+  constructor(message: string) {
+    super(message);
+    this.name = 'AdoptRefusal';
   }
 }
