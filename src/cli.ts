@@ -22,7 +22,17 @@ if (parsed.run.help) {
   process.stdout.write(`${helpText(VERSION)}\n`);
 } else if (parsed.run.version) {
   process.stdout.write(`${VERSION}\n`);
+} else if (parsed.run.adopt) {
+  const { runAdopt } = await import('./adoptCommand.ts');
+  runAdopt(parsed);
 } else {
-  const { runCreate } = await import('./createCommand.ts');
-  runCreate(parsed);
+  const { adoptable, offerAdoption, runAdopt } = await import('./adoptCommand.ts');
+  const terminal = parsed.run.interactive ?? Boolean(process.stdin.isTTY && process.stdout.isTTY && !process.env.CI);
+  // A folder that is already a Python project, asked in a terminal: adopting is likelier what was meant.
+  if (terminal && !parsed.run.yes && adoptable(parsed.given.directory ?? '.') && (await offerAdoption(parsed))) {
+    runAdopt({ ...parsed, run: { ...parsed.run, adopt: true } });
+  } else {
+    const { runCreate } = await import('./createCommand.ts');
+    runCreate(parsed);
+  }
 }

@@ -88,6 +88,10 @@ export function detectAdoption(files: ProjectFiles, flags: AdoptFlags = {}): Det
   const fastapi = project.dependencies.find((name) => name === 'fastapi' || name === 'fastapi-slim');
   if (!fastapi) throw new AdoptRefusal('pyproject.toml: [project] dependencies do not list fastapi; --adopt takes FastAPI projects');
 
+  if (!project.hasUvicorn) {
+    throw new AdoptRefusal('pyproject.toml: [project] dependencies install no server; the image runs uvicorn: `uv add uvicorn`, then run --adopt again');
+  }
+
   const flyText = textOf(files, 'fly.toml');
   const fly = flyText === undefined ? undefined : readFlyToml(flyText);
   const commands: { words: string[]; from: string }[] = [];

@@ -16,6 +16,8 @@ export interface PyProject {
   workspaceMembers: string[];
   /** [tool.fastapi] entrypoint, e.g. "my_app.main:app". */
   fastapiEntrypoint: string | undefined;
+  /** uvicorn is installed with the project: listed, or through fastapi[standard] / fastapi[all]. */
+  hasUvicorn: boolean;
   /** [tool.poetry] present: a Poetry project. */
   poetry: boolean;
 }
@@ -48,6 +50,9 @@ export function readPyProject(text: string, where = 'pyproject.toml'): PyProject
     usesUvTable: 'uv' in tool,
     workspaceMembers: strings(table(uv.workspace).members),
     fastapiEntrypoint: typeof entrypoint === 'string' ? entrypoint : undefined,
+    hasUvicorn: strings(project.dependencies).some(
+      (requirement) => distributionName(requirement) === 'uvicorn' || /^\s*fastapi(?:-slim)?\s*\[[^\]]*\b(standard|all)\b/i.test(requirement),
+    ),
     poetry: 'poetry' in tool,
   };
 }
