@@ -44,10 +44,18 @@ export const ADOPT_BREAKAGES: AdoptBreakage[] = [
   {
     name: 'migrations-not-copied',
     fixture: 'alembic',
-    check: 'release',
-    mistake: 'the runtime stage does not copy the migrations folder',
+    check: 'contents',
+    mistake: 'the runtime stage does not copy the migrations folder the release command runs',
     edit: (dir) => replaceIn(dir, 'Dockerfile', /^COPY migrations \/app\/migrations\n/m, ''),
-    says: /alembic upgrade head in the image: exit [1-9]/,
+    says: /missing: migrations/,
+  },
+  {
+    name: 'release-migrates-nothing',
+    fixture: 'alembic',
+    check: 'release',
+    mistake: 'the release command runs Alembic without upgrading',
+    edit: (dir) => replaceIn(dir, 'fly.toml', 'release_command = "alembic upgrade head"', 'release_command = "alembic current"'),
+    says: /the first release_command applied no migration/,
   },
   {
     name: 'wrong-entrypoint',
@@ -77,11 +85,11 @@ export const ADOPT_BREAKAGES: AdoptBreakage[] = [
     says: /\/healthz answered 404, not 200/,
   },
   {
-    name: 'factory-served-as-app',
+    name: 'another-app-served',
     fixture: 'factory',
     check: 'routes',
-    mistake: 'a factory served without --factory: the TCP check passes, every request fails',
-    edit: (dir) => replaceIn(dir, 'Dockerfile', '"--factory", ', ''),
-    says: /GET \/ping answered 500/,
+    mistake: "the CMD serves an app that is not the user's: the TCP check passes, the user's routes are gone",
+    edit: (dir) => replaceIn(dir, 'Dockerfile', '"app.main:create_app"', '"fastapi:FastAPI"'),
+    says: /GET \/ping answered 404/,
   },
 ];
