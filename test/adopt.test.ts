@@ -11,7 +11,7 @@ import { parse } from 'smol-toml';
 import { detectAdoption, type AdoptFlags } from '../src/adopt/detect.ts';
 import { entrypointInCommand, entrypointText } from '../src/adopt/entrypoint.ts';
 import type { ProjectFiles } from '../src/adopt/files.ts';
-import { importedModules } from '../src/adopt/python-source.ts';
+import { importedModules } from '../src/adopt/pythonSource.ts';
 import { choosePython } from '../src/adopt/python.ts';
 import { prepareAdoption } from '../src/adopt/run.ts';
 import { allowsMinor, parseSpecifier } from '../src/adopt/specifier.ts';

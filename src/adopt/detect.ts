@@ -11,7 +11,7 @@ import { findEntrypoint, type Entrypoint } from './entrypoint.ts';
 import { choosePort, dockerfileCommand, procfileWeb, readFlyToml, type ExistingFly, type PortChoice } from './existing.ts';
 import { readPyProject, type PyProject } from './pyproject.ts';
 import { choosePython, type PythonChoice } from './python.ts';
-import { getRoutes } from './python-source.ts';
+import { getRoutes } from './pythonSource.ts';
 import { findAlembic, runtimeUnits, type Alembic } from './runtime.ts';
 
 export interface AdoptFlags {

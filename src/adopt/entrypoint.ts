@@ -8,7 +8,7 @@
  */
 import { AdoptRefusal } from '../options/errors.ts';
 import { hasFile, textOf, type ProjectFiles } from './files.ts';
-import { factories, fastapiAssignments, topLevelAssignments, topLevelFunctions } from './python-source.ts';
+import { factories, fastapiAssignments, topLevelAssignments, topLevelFunctions } from './pythonSource.ts';
 
 export interface Entrypoint {
   /** Dotted module, relative to appDir: `app.main`. */

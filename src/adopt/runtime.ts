@@ -6,7 +6,7 @@
  */
 import { hasFile, hasFolder, textOf, type ProjectFiles } from './files.ts';
 import type { Entrypoint } from './entrypoint.ts';
-import { importedModules, servedFolders } from './python-source.ts';
+import { importedModules, servedFolders } from './pythonSource.ts';
 
 export interface Alembic {
   ini: string;
