@@ -3,6 +3,7 @@
  * each answer with where it came from; or one refusal saying what stops it
  * and what to do. Pure: the files are read by src/steps/readProject.ts.
  */
+import { LIVENESS_PATH } from '../core/flyToml.ts';
 import { RECORD_PATH } from '../core/record.ts';
 import { AdoptRefusal } from '../options/errors.ts';
 import type { PythonVersion } from '../options/schema.ts';
@@ -26,7 +27,7 @@ export interface AdoptFlags {
 }
 
 /** The service check: a GET path the app already answers, our module's, or a TCP connect. */
-export type HealthCheck = { kind: 'http'; path: string; from: string } | { kind: 'tcp'; from: string };
+export type HealthCheck = { kind: 'http'; path: string; from: string; addsModule?: true } | { kind: 'tcp'; from: string };
 
 export interface Detection {
   project: PyProject;
@@ -62,7 +63,7 @@ function refuseOtherTools(files: ProjectFiles): void {
 }
 
 function chooseHealth(files: ProjectFiles, entry: Entrypoint, flags: AdoptFlags): HealthCheck {
-  if (flags.addHealth) return { kind: 'http', path: '/healthz', from: 'the module --add-health writes' };
+  if (flags.addHealth) return { kind: 'http', path: LIVENESS_PATH, from: 'the module --add-health writes', addsModule: true };
   // Only routes on the app object itself: a router's paths depend on a prefix set elsewhere.
   const routes = entry.factory ? [] : getRoutes(textOf(files, entry.file) ?? '', entry.attribute);
   const path = LIVENESS_NAMES.find((name) => routes.includes(name));

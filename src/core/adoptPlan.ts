@@ -8,14 +8,13 @@ import type { Detection } from '../adopt/detect.ts';
 import { entrypointText } from '../adopt/entrypoint.ts';
 import type { AnswerOrigins } from '../options/resolve.ts';
 import type { ProjectOptions } from '../options/schema.ts';
-import { LIVENESS_PATH, baseFlyConfig, renderFlyToml, type FlyConfig } from './flyToml.ts';
+import { GRACEFUL_SHUTDOWN_SECONDS, LIVENESS_PATH, baseFlyConfig, renderFlyToml, type FlyConfig } from './flyToml.ts';
 import { InvariantError, checkServing } from './invariants.ts';
 import type { PlannedFile, ProjectPlan, TemplateFiles } from './plan.ts';
 import { RECORD_PATH, buildRecord, renderRecord, type FileOwner, type GenerationRecord } from './record.ts';
 import type { Template } from './render.ts';
 import { uvicornCommand } from './uvicorn.ts';
 import { DEBIAN_RELEASE, UV_VERSION } from './versions.ts';
-import { GRACEFUL_SHUTDOWN_SECONDS } from './flyToml.ts';
 
 /** What --update replays: the answers detection gave, so a later run need not guess again. */
 export interface AdoptionSettings {
@@ -101,7 +100,7 @@ export function planAdoption(
   const todo: string[] = [];
   const runtime = [...detection.runtime];
 
-  if (detection.health.kind === 'http' && detection.health.from.startsWith('the module')) {
+  if (detection.health.kind === 'http' && detection.health.addsModule) {
     const module = healthModule(detection);
     const importLine = `from ${module.module} import router as fly_health_router`;
     const includeLine = `${entrypoint.factory ? 'app' : entrypoint.attribute}.include_router(fly_health_router)`;
