@@ -55,6 +55,7 @@ const refusals: [string, string[]][] = [
   ['refuse-python', []],
   ['refuse-record', []],
   ['refuse-workspace', []],
+  ['workspace', ['--package', 'web']],
   ['flat', ['--entrypoint', 'main:nothing']],
 ];
 console.log('\n######## refusals (each on a copy of its fixture)\n');

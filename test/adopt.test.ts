@@ -76,6 +76,15 @@ describe('the entrypoint', () => {
     alembic: { entry: 'app.main:app', appDir: '', from: /app\/main\.py/ },
     flytoml: { entry: 'app:api', appDir: '', from: /Procfile/ },
   };
+  it('workspace --package api: the member, with paths from the root', () => {
+    const detection = detectAdoption(readProject(fixture('workspace')), { package: 'api' });
+    assert.equal(entrypointText(detection.entrypoint), 'main:app');
+    assert.equal(detection.entrypoint.appDir, 'packages/api');
+    assert.equal(detection.entrypoint.file, 'packages/api/main.py');
+    assert.deepEqual(detection.runtime, ['packages/api/main.py']);
+    assert.deepEqual(detection.member, { name: 'api', dir: 'packages/api' });
+    assert.equal(detection.locked, true);
+  });
   for (const [name, want] of Object.entries(expected)) {
     it(`${name}: ${want.entry}`, () => {
       const { entrypoint } = detectAdoption(readProject(fixture(name)), { newFiles: true });
@@ -150,6 +159,14 @@ describe('the plan', () => {
     return plans.get(key)!;
   };
   const file = (plan: Awaited<ReturnType<typeof prepareAdoption>>['plan'], path: string) => plan.files.find((entry) => entry.path === path)?.content ?? '';
+
+  it('workspace: the build mounts the whole context and syncs the one member', async () => {
+    const { plan } = await planOf('workspace', { package: 'api' });
+    const dockerfile = file(plan, 'Dockerfile');
+    assert.match(dockerfile, /uv sync --directory \/src --locked --package api --no-install-project --no-editable/);
+    assert.match(dockerfile, /^CMD \["uvicorn", "main:app", "--app-dir", "packages\/api",/m);
+    assert.equal(JSON.parse(file(plan, '.create-fly-fastapi/manifest.json')).adoption.package, 'api');
+  });
 
   for (const name of ['flat', 'package', 'srclayout', 'factory', 'alembic', 'flytoml']) {
     it(`${name}: the CMD serves the entrypoint on fly.toml's port, and the image copies its modules`, async () => {
@@ -231,7 +248,9 @@ const REFUSALS: [string, string[], RegExp][] = [
   ['flytoml', [], /^fly\.toml: already there and not written by us; give --adopt-new-files/],
   ['refuse-python', [], /^pyproject\.toml requires-python '>=3\.8,<3\.11' allows none of 3\.11, 3\.12, 3\.13, 3\.14/],
   ['refuse-record', [], /^\.create-fly-fastapi\/manifest\.json: this project already has our record; run --update/],
-  ['refuse-workspace', [], /^pyproject\.toml \[tool\.uv\.workspace\]: uv workspaces are not supported/],
+  ['refuse-workspace', [], /^pyproject\.toml \[tool\.uv\.workspace\]: a uv workspace; name the member to adopt with --package \(members: api\)/],
+  ['workspace', ['--package', 'web'], /^--package: no workspace member is named 'web' \(members: api, core\)/],
+  ['flat', ['--package', 'api'], /^--package: pyproject\.toml declares no \[tool\.uv\.workspace\]/],
   ['flat', ['--entrypoint', 'main:nothing'], /^--entrypoint: main\.py defines no top-level 'nothing'/],
   ['package', ['--python', '3.11'], /^--python asks for Python 3\.11, which requires-python '>=3\.12' does not allow/],
 ];

@@ -13,6 +13,7 @@ import { choosePort, dockerfileCommand, procfileWeb, readFlyToml, type ExistingF
 import { readPyProject, type PyProject } from './pyproject.ts';
 import { choosePython, type PythonChoice } from './python.ts';
 import { getRoutes } from './pythonSource.ts';
+import { chooseMember, fromRoot, memberView, type Member } from './workspace.ts';
 import { findAlembic, runtimeUnits, type Alembic } from './runtime.ts';
 
 export interface AdoptFlags {
@@ -47,6 +48,8 @@ export interface Detection {
   besideTheirs: string[];
   /** Write .dockerignore (there is none). */
   dockerignore: boolean;
+  /** The uv workspace member adopted (--package); paths above are from the root. */
+  member: Member | undefined;
 }
 
 const LIVENESS_NAMES = ['/healthz', '/health', '/livez', '/ping', '/status', '/_health'];
@@ -83,14 +86,34 @@ export function detectAdoption(files: ProjectFiles, flags: AdoptFlags = {}): Det
     throw new AdoptRefusal('uv.lock: not found, and pyproject.toml has no [tool.uv]: run `uv lock` to manage the project with uv, then run --adopt again');
   }
   if (project.workspaceMembers.length > 0 || flags.package) {
-    // The build of one member needs every member's pyproject.toml in the context: not done yet.
-    throw new AdoptRefusal(`pyproject.toml [tool.uv.workspace]: uv workspaces are not supported by --adopt yet${flags.package ? ` (--package ${flags.package})` : ''}`);
+    if (project.workspaceMembers.length === 0) throw new AdoptRefusal(`--package: pyproject.toml declares no [tool.uv.workspace]; give --package only for a workspace member`);
+    const member = chooseMember(files, project.workspaceMembers, flags.package);
+    return inMember(detectProject(memberView(files, member), flags, member), member);
   }
+  return detectProject(files, flags, undefined);
+}
+
+/** Paths from the member's view made paths of the build context. */
+function inMember(detection: Detection, member: Member): Detection {
+  const { entrypoint } = detection;
+  if (detection.alembic) throw new AdoptRefusal(`${member.dir}/alembic.ini: Alembic inside a workspace member is not supported by --adopt yet`);
+  return {
+    ...detection,
+    entrypoint: { ...entrypoint, file: fromRoot(member, entrypoint.file), appDir: fromRoot(member, entrypoint.appDir) },
+    runtime: detection.runtime.map((unit) => fromRoot(member, unit)),
+    health: detection.health.kind === 'http' && !detection.health.addsModule ? { ...detection.health, from: detection.health.from.replace(entrypoint.file, fromRoot(member, entrypoint.file)) } : detection.health,
+  };
+}
+
+function detectProject(files: ProjectFiles, flags: AdoptFlags, member: Member | undefined): Detection {
+  const where = fromRoot(member, 'pyproject.toml');
+  const project = readPyProject(textOf(files, 'pyproject.toml') ?? '', where);
+  const locked = hasFile(files, 'uv.lock');
   const fastapi = project.dependencies.find((name) => name === 'fastapi' || name === 'fastapi-slim');
-  if (!fastapi) throw new AdoptRefusal('pyproject.toml: [project] dependencies do not list fastapi; --adopt takes FastAPI projects');
+  if (!fastapi) throw new AdoptRefusal(`${where}: [project] dependencies do not list fastapi; --adopt takes FastAPI projects`);
 
   if (!project.hasUvicorn) {
-    throw new AdoptRefusal('pyproject.toml: [project] dependencies install no server; the image runs uvicorn: `uv add uvicorn`, then run --adopt again');
+    throw new AdoptRefusal(`${where}: [project] dependencies install no server; the image runs uvicorn: \`uv add uvicorn\`, then run --adopt again`);
   }
 
   const flyText = textOf(files, 'fly.toml');
@@ -114,9 +137,9 @@ export function detectAdoption(files: ProjectFiles, flags: AdoptFlags = {}): Det
 
   return {
     project,
-    uv: locked ? 'uv.lock' : 'pyproject.toml [tool.uv] (no uv.lock yet)',
+    uv: `${locked ? 'uv.lock' : 'pyproject.toml [tool.uv] (no uv.lock yet)'}${member ? `; workspace member ${member.name} in ${member.dir}/ (--package)` : ''}`,
     locked,
-    fastapi: `${fastapi} in pyproject.toml [project] dependencies`,
+    fastapi: `${fastapi} in ${where} [project] dependencies`,
     entrypoint,
     python,
     port: choosePort(files, fly),
@@ -126,5 +149,6 @@ export function detectAdoption(files: ProjectFiles, flags: AdoptFlags = {}): Det
     fly,
     besideTheirs,
     dockerignore: !hasFile(files, '.dockerignore'),
+    member,
   };
 }

@@ -117,6 +117,7 @@ export function planAdoption(
     runtimeFiles: runtime.sort(),
     port: port.port,
     gracefulShutdownSeconds: GRACEFUL_SHUTDOWN_SECONDS,
+    workspacePackage: detection.member?.name ?? false,
     command: uvicornCommand({ target: `${entrypoint.module}:${entrypoint.attribute}`, port: port.port, factory: entrypoint.factory, appDir: entrypoint.appDir }),
   });
   const fly = flyConfig(options, detection);
@@ -148,7 +149,7 @@ export function planAdoption(
     adoption: {
       entrypoint: entrypointText(entrypoint),
       appDir: entrypoint.appDir,
-      package: null,
+      package: detection.member?.name ?? null,
       python: options.python,
       port: port.port,
       runtime: runtime.sort(),

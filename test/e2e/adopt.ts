@@ -36,6 +36,7 @@ export const FIXTURES: AdoptFixture[] = [
   { name: 'factory', flags: [], routes: [['/ping', '"pong":"factory"']] },
   { name: 'alembic', flags: [], routes: [['/parts', '["bolt","nut"]']], database: true },
   { name: 'flytoml', flags: ['--adopt-new-files'], routes: [['/version', '"2.0.0"']] },
+  { name: 'workspace', flags: ['--package', 'api'], routes: [['/greet/fly', 'hello, fly']] },
 ];
 
 export type AdoptCheck = 'adopt' | 'user-files' | 'image' | 'contents' | 'release' | 'service-check' | 'routes';
