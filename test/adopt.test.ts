@@ -210,6 +210,17 @@ describe('the plan', () => {
     assert.ok(!(await planOf('factory')).plan.files.some((entry) => entry.path.endsWith('fly_health.py')));
   });
 
+  it('writes the deploy workflow only when asked, with actions pinned by commit', async () => {
+    const asked = await prepareAdoption({ directory: fixture('flat'), given: { workflows: true } });
+    const workflow = file(asked.plan, '.github/workflows/fly-deploy.yml');
+    assert.match(workflow, /^ {6}- uses: actions\/checkout@[0-9a-f]{40} # v/m);
+    assert.match(workflow, /run: flyctl deploy --remote-only/);
+    assert.ok(!(await planOf('flat')).plan.files.some((entry) => entry.path.startsWith('.github/')));
+    const theirs = project({ 'pyproject.toml': PYPROJECT, 'main.py': 'app = 1\n' }, ['uv.lock', '.github/workflows/fly-deploy.yml']);
+    assert.throws(() => detectAdoption(theirs, { workflows: true }), /^AdoptRefusal: \.github\/workflows\/fly-deploy\.yml: already there and not written by us/);
+    assert.deepEqual(detectAdoption(theirs, { workflows: true, newFiles: true }).besideTheirs, ['.github/workflows/fly-deploy.yml']);
+  });
+
   it('builds .dockerignore from ours and their .gitignore, keeping what the build needs', async () => {
     const ignore = file((await planOf('flat')).plan, '.dockerignore');
     assert.match(ignore, /^tests\/$/m);

@@ -146,7 +146,6 @@ const CASES: Case[] = [
   // --adopt's flags: each needs --adopt, and --adopt takes none of a new project's.
   c('--adopt', ['.', '--adopt', '--postgres', 'managed'], /--postgres: does not apply with --adopt/),
   c('--adopt', ['.', '--adopt', '--no-git'], /--no-git: does not apply with --adopt/),
-  c('--adopt', ['.', '--adopt', '--workflows'], /--workflows: --adopt does not write workflows yet/),
   c('--adopt', ['.', '--adopt', '--kit', './k'], /--kit: does not apply with --adopt/),
   c('--adopt', ['.', '--adopt=yes'], /--adopt: takes no value/),
   c('--entrypoint', ['api', ...YES, '--entrypoint', 'main:app'], /--entrypoint: applies only with --adopt/),

@@ -25,6 +25,8 @@ export interface AdoptFlags {
   newFiles?: boolean;
   /** Write a small liveness module and check it. */
   addHealth?: boolean;
+  /** Write the deploy workflow (--workflows). */
+  workflows?: boolean;
 }
 
 /** The service check: a GET path the app already answers, our module's, or a TCP connect. */
@@ -51,6 +53,9 @@ export interface Detection {
   /** The uv workspace member adopted (--package); paths above are from the root. */
   member: Member | undefined;
 }
+
+/** The one workflow --adopt writes with --workflows: deploy main. */
+export const DEPLOY_WORKFLOW = '.github/workflows/fly-deploy.yml';
 
 const LIVENESS_NAMES = ['/healthz', '/health', '/livez', '/ping', '/status', '/_health'];
 
@@ -130,7 +135,7 @@ function detectProject(files: ProjectFiles, flags: AdoptFlags, member: Member | 
   const python = choosePython(flags.python, textOf(files, '.python-version'), project.requiresPython);
   const alembic = findAlembic(files);
 
-  const besideTheirs = ['Dockerfile', 'fly.toml'].filter((path) => hasFile(files, path));
+  const besideTheirs = ['Dockerfile', 'fly.toml', ...(flags.workflows ? [DEPLOY_WORKFLOW] : [])].filter((path) => hasFile(files, path));
   if (besideTheirs.length > 0 && !flags.newFiles) {
     throw new AdoptRefusal(`${besideTheirs.join(' and ')}: already there and not written by us; give --adopt-new-files to get ours as ${besideTheirs.map((path) => `${path}.new`).join(' and ')} to compare`);
   }

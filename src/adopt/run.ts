@@ -51,6 +51,7 @@ function projectSource(directory: string, detection: Detection): AnswerSource {
     scaling: fly?.scaling,
     minMachines: fly?.minMachines,
     postgres: 'none',
+    // Only when asked (--workflows): a project that exists may deploy its own way.
     workflows: false,
     launch: false,
     git: false,
@@ -63,7 +64,7 @@ export async function prepareAdoption(input: AdoptInput = {}): Promise<PreparedA
   const directory = input.directory ?? input.given?.directory ?? '.';
   const dir = resolve(directory);
   const files = readProject(dir);
-  let flags = { ...input.flags, python: input.given?.python ?? input.flags?.python };
+  let flags = { ...input.flags, python: input.given?.python ?? input.flags?.python, workflows: input.given?.workflows ?? input.flags?.workflows };
   let detection: Detection;
   try {
     detection = detectAdoption(files, flags);

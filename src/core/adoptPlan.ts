@@ -4,7 +4,7 @@
  * and the record. Pure, like planProject: the detection is data, the
  * templates are the same ones create renders.
  */
-import type { Detection } from '../adopt/detect.ts';
+import { DEPLOY_WORKFLOW, type Detection } from '../adopt/detect.ts';
 import { entrypointText } from '../adopt/entrypoint.ts';
 import type { AnswerOrigins } from '../options/resolve.ts';
 import type { ProjectOptions } from '../options/schema.ts';
@@ -14,7 +14,7 @@ import type { PlannedFile, ProjectPlan, TemplateFiles } from './plan.ts';
 import { RECORD_PATH, buildRecord, renderRecord, type FileOwner, type GenerationRecord } from './record.ts';
 import type { Template } from './render.ts';
 import { uvicornCommand } from './uvicorn.ts';
-import { DEBIAN_RELEASE, UV_VERSION } from './versions.ts';
+import { ACTIONS, DEBIAN_RELEASE, UV_VERSION, pinnedAction } from './versions.ts';
 
 /** What --update replays: the answers detection gave, so a later run need not guess again. */
 export interface AdoptionSettings {
@@ -140,6 +140,10 @@ export function planAdoption(
   const target = (path: string) => (detection.besideTheirs.includes(path) ? `${path}.new` : path);
   files.set(target('Dockerfile'), dockerfile);
   files.set(target('fly.toml'), toml);
+  if (options.workflows) {
+    const actions = Object.fromEntries(Object.entries(ACTIONS).map(([key, action]) => [key, pinnedAction(action)]));
+    files.set(target(DEPLOY_WORKFLOW), render(templates, `adopt/${DEPLOY_WORKFLOW.replace('.github', '_github')}.hbs`, { actions }));
+  }
   if (detection.dockerignore) files.set('.dockerignore', dockerignore(render(templates, 'base/_dockerignore', {}), gitignore, runtime));
 
   const owners = new Map<string, FileOwner>([...files.keys()].map((path) => [path, 'create-fly-fastapi']));

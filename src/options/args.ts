@@ -152,7 +152,5 @@ function checkAdoptFlags(given: Partial<ProjectOptions>, run: RunFlags, seen: Re
     return;
   }
   const clash = NOT_WITH_ADOPT.find((key) => given[key] !== undefined) ?? (run.kit !== undefined ? 'kit' : undefined) ?? (run.force ? 'force' : undefined);
-  // The workflows we write assume our own project layout (ruff, pytest, our tests): not for an adopted one yet.
-  if (clash === 'workflows') throw new UsageError(`${seen.get(clash)}: --adopt does not write workflows yet`);
   if (clash) throw new UsageError(`${seen.get(clash)}: does not apply with --adopt (it adds deployment files to a project that exists)`);
 }

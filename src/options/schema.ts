@@ -373,7 +373,7 @@ export interface RunFlags {
 /** The run flags that mean something only with --adopt. */
 export const ADOPT_ONLY_FLAGS = ['entrypoint', 'package', 'adoptNewFiles', 'addHealth'] as const;
 /** Project options --adopt does not take: the project exists, and the database is already the app's business. */
-export const NOT_WITH_ADOPT: readonly (keyof ProjectOptions)[] = ['postgres', 'launch', 'org', 'git', 'lock', 'minMachines', 'workflows'];
+export const NOT_WITH_ADOPT: readonly (keyof ProjectOptions)[] = ['postgres', 'launch', 'org', 'git', 'lock', 'minMachines'];
 
 export interface ControlDef {
   key: keyof RunFlags;
