@@ -56,7 +56,7 @@ async function main({ given, run }: ParsedArgs, interactive: boolean): Promise<n
   const next = [
     ...plan.todo,
     ...detection.besideTheirs.map((path) => `Compare ${path}.new with ${path}; move it over yours when it suits`),
-    'Then: fly launch --no-deploy --copy-config (a new app) or fly deploy',
+    'Deploy: fly launch --no-deploy --copy-config for a new app (it keeps our fly.toml), then fly deploy',
   ];
   const done = `Adopted: wrote ${written.join(', ')}`;
   if (interactive) {
