@@ -7,7 +7,10 @@ export { update, type UpdateOptions, type UpdateReport, type UpdateFile, type Up
 export { reconcileFile, mergeCheck, type Decision, type Action, type Base } from './core/reconcile.ts';
 export { create, prepareKit, kitAnswerSources, detectEnvironment, type CreateOptions, type CreateReport, type FileStatus, type StepName, type StepOutcome } from './create.ts';
 export { createProject, type CreateResult, type CreateSettings, type Progress, type Step } from './steps/project.ts';
-export { EXIT, CancelledError, RefusedError, TargetError, UsageError } from './options/errors.ts';
+export { EXIT, AdoptRefusal, CancelledError, RefusedError, TargetError, UsageError } from './options/errors.ts';
+export { adopt, prepareAdoption, type AdoptInput, type AdoptReport, type PreparedAdoption } from './adopt/run.ts';
+export { detectAdoption, type AdoptFlags, type Detection, type HealthCheck } from './adopt/detect.ts';
+export { planAdoption, type AdoptionPlan, type AdoptionRecord, type AdoptionSettings } from './core/adoptPlan.ts';
 export { KitError } from './kit/errors.ts';
 export { parseArgs } from './options/args.ts';
 export {

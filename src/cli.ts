@@ -5,6 +5,7 @@
  */
 import { parseArgs, type ParsedArgs } from './options/args.ts';
 import { helpText } from './options/help.ts';
+import { NOT_WITH_ADOPT } from './options/schema.ts';
 import { applyColourPreference } from './ui/terminal.ts';
 import { VERSION } from './version.ts';
 
@@ -25,7 +26,19 @@ if (parsed.run.help) {
 } else if (parsed.run.update) {
   const { runUpdate } = await import('./updateCommand.ts');
   runUpdate(parsed);
+} else if (parsed.run.adopt) {
+  const { runAdopt } = await import('./adoptCommand.ts');
+  runAdopt(parsed);
 } else {
-  const { runCreate } = await import('./createCommand.ts');
-  runCreate(parsed);
+  const { adoptable, offerAdoption, runAdopt } = await import('./adoptCommand.ts');
+  const terminal = parsed.run.interactive ?? Boolean(process.stdin.isTTY && process.stdout.isTTY && !process.env.CI);
+  // A folder that is already a Python project, asked in a terminal: adopting is likelier what was meant.
+  // Flags only a new project takes (a kit, --force, --postgres...) say create was meant: no offer then.
+  const forCreate = parsed.run.kit !== undefined || parsed.run.force || NOT_WITH_ADOPT.some((key) => parsed.given[key] !== undefined);
+  if (terminal && !parsed.run.yes && !forCreate && adoptable(parsed.given.directory ?? '.') && (await offerAdoption(parsed))) {
+    runAdopt({ ...parsed, run: { ...parsed.run, adopt: true } });
+  } else {
+    const { runCreate } = await import('./createCommand.ts');
+    runCreate(parsed);
+  }
 }

@@ -153,6 +153,16 @@ const CASES: Case[] = [
   c('--kit', ['api', ...YES, '--kit', '/nonexistent/acme-kit'], /--kit: \/nonexistent\/acme-kit does not exist/),
   c('--kit', ['api', ...YES, '--kit', './acme-kit.tgz'], /--kit: \.\/acme-kit\.tgz does not exist/),
   c('--kit', ['api', ...YES, '--kit', 'acme\u0007kit'], /--kit: .*U\+0007/),
+  // --adopt's flags: each needs --adopt, and --adopt takes none of a new project's.
+  c('--adopt', ['.', '--adopt', '--postgres', 'managed'], /--postgres: does not apply with --adopt/),
+  c('--adopt', ['.', '--adopt', '--no-git'], /--no-git: does not apply with --adopt/),
+  c('--adopt', ['.', '--adopt', '--kit', './k'], /--kit: does not apply with --adopt/),
+  c('--adopt', ['.', '--adopt=yes'], /--adopt: takes no value/),
+  c('--entrypoint', ['api', ...YES, '--entrypoint', 'main:app'], /--entrypoint: applies only with --adopt/),
+  c('--entrypoint', ['.', '--adopt', '--entrypoint'], /--entrypoint: needs a value <module:app>/),
+  c('--package', ['api', ...YES, '--package', 'api'], /--package: applies only with --adopt/),
+  c('--adopt-new-files', ['api', ...YES, '--adopt-new-files'], /--adopt-new-files: applies only with --adopt/),
+  c('--add-health', ['api', ...YES, '--add-health'], /--add-health: applies only with --adopt/),
   c('--interactive', ['api', ...YES, '--interactive'], /--interactive needs a terminal/),
   c('--help', ['--help=1'], /--help: takes no value/),
   // Unknown flags and missing answers.

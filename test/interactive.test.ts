@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'smol-toml';
@@ -19,6 +19,9 @@ import { resolveOptions } from '../src/options/resolve.ts';
 import { fitCommand, fitStep, wrapText } from '../src/ui/format.ts';
 import { colourWanted } from '../src/ui/terminal.ts';
 import { CLI, entries, runCli, tempDir } from './helpers/cli.ts';
+import { prepareAdoption } from '../src/adopt/run.ts';
+
+const ADOPT_FIXTURE = new URL('./fixtures/adopt/flat', import.meta.url).pathname;
 import { Terminal, tmuxMissing } from './helpers/tmux.ts';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -217,7 +220,9 @@ describe('terminal layout', () => {
       const argv = words.slice(words.findIndex((word) => /^(create-)?fly-fastapi(@latest)?$/.test(word)) + 1).filter((word) => word !== '--');
       const { given, run } = parseArgs(argv);
       const env = { hasGit: true, hasUv: true, insideGitRepo: false };
-      await assert.doesNotReject(resolveOptions(given, { env, yes: run.yes }), example);
+      // An --adopt example runs on a project: a fixture stands in for '.'.
+      if (run.adopt) await assert.doesNotReject(prepareAdoption({ given: { ...given, directory: ADOPT_FIXTURE } }), example);
+      else await assert.doesNotReject(resolveOptions(given, { env, yes: run.yes }), example);
     }
   });
 
@@ -560,4 +565,27 @@ describe('Ctrl-C during a long step: exit 130, the target as it was, no staging 
       }
     });
   }
+});
+
+describe('in a terminal, on a folder that is already a project', IN_TMUX, () => {
+  it('offers --adopt, shows what it found, and writes only our files once confirmed', async () => {
+    const cwd = join(tempDir(), 'flat');
+    cpSync(ADOPT_FIXTURE, cwd, { recursive: true });
+    const before = readFileSync(join(cwd, 'main.py'), 'utf8');
+    const terminal = Terminal.start({ cwd, args: [], width: 100, height: 50 });
+    try {
+      await terminal.waitFor('holds a pyproject.toml: add our Dockerfile, fly.toml and checks to it (--adopt)?');
+      terminal.keys('Enter');
+      const shown = await terminal.waitFor('Write these files?');
+      assert.match(shown, /entrypoint\s+main:app, from a FastAPI app in main\.py/);
+      assert.match(shown, /health check\s+GET \/health/);
+      assert.ok(!existsSync(join(cwd, 'Dockerfile')), 'nothing is written before the confirmation');
+      terminal.keys('Enter');
+      assert.equal(await terminal.exitCode(), 0);
+      assert.ok(existsSync(join(cwd, 'Dockerfile')) && existsSync(join(cwd, 'fly.toml')));
+      assert.equal(readFileSync(join(cwd, 'main.py'), 'utf8'), before);
+    } finally {
+      terminal.close();
+    }
+  });
 });

@@ -12,6 +12,15 @@ export interface HttpCheck {
   path: string;
 }
 
+/** A connect-only check, for an adopted app with no liveness path. */
+export interface TcpCheck {
+  type: 'tcp';
+  port: number;
+  grace_period: string;
+  interval: string;
+  timeout: string;
+}
+
 export interface FlyConfig {
   app: string;
   primary_region: string;
@@ -29,7 +38,7 @@ export interface FlyConfig {
     concurrency: { type: 'requests' | 'connections'; soft_limit: number; hard_limit: number };
     checks: HttpCheck[];
   };
-  checks?: Record<string, HttpCheck & { type: 'http'; port: number }>;
+  checks?: Record<string, (HttpCheck & { type: 'http'; port: number }) | TcpCheck>;
   vm: { size: string; memory: string }[];
 }
 

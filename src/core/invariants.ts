@@ -78,21 +78,26 @@ export function checkInvariants(files: ReadonlyMap<string, string>, fly: FlyConf
     fail(`${blame('pyproject.toml')}: not valid TOML: ${(error as Error).message.split('\n')[0]}`);
   }
 
+  const runtime = release?.startsWith('alembic') ? ['app', 'alembic.ini', 'migrations'] : ['app'];
+  checkServing(files.get('Dockerfile')!, fly, runtime.map((path) => ({ path, who: path === 'app' ? 'the CMD' : `the release command (${release})` })), blame);
+}
+
+/**
+ * The Dockerfile serves fly.toml's port, its checks use that port, and its final
+ * stage copies each runtime need. Shared with --adopt, whose files are the user's.
+ */
+export function checkServing(dockerfile: string, fly: FlyConfig, needs: readonly { path: string; who: string }[], blame: Blame): void {
   const port = fly.http_service.internal_port;
   for (const [name, check] of Object.entries(fly.checks ?? {})) {
     if (check.port !== port) fail(`fly.toml: check ${name} uses port ${check.port}, internal_port is ${port}`);
   }
-  const lines = instructions(files.get('Dockerfile')!);
+  const lines = instructions(dockerfile);
   const served = portsServed(lines);
   if (served.length === 0) fail(`${blame('Dockerfile')}: names no port (EXPOSE, or --port in CMD); fly.toml's internal_port and checks use ${port}`);
   const other = served.find((candidate) => candidate !== port);
   if (other !== undefined) fail(`${blame('Dockerfile')}: serves port ${other}, but fly.toml's internal_port and checks use ${port}`);
 
   const copies = runtimeCopies(lines);
-  const runtime = release?.startsWith('alembic') ? ['app', 'alembic.ini', 'migrations'] : ['app'];
-  const missing = runtime.find((path) => !covered(path, copies));
-  if (missing !== undefined) {
-    const who = missing === 'app' ? 'the CMD' : `the release command (${release})`;
-    fail(`${blame('Dockerfile')}: the final image does not COPY ${missing}, which ${who} needs`);
-  }
+  const missing = needs.find(({ path }) => !covered(path, copies));
+  if (missing !== undefined) fail(`${blame('Dockerfile')}: the final image does not COPY ${missing.path}, which ${missing.who} needs`);
 }

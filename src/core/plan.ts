@@ -14,6 +14,7 @@ import { databaseName, deployArgs, extraRegionArgs, formatCommand, launchArgs, p
 import { EXTERNAL_DATABASE_SECRET } from './nextSteps.ts';
 import { GRACEFUL_SHUTDOWN_SECONDS, LIVENESS_PATH, READINESS_PATH, READINESS_TIMEOUT_SECONDS, baseFlyConfig, renderFlyToml } from './flyToml.ts';
 import { InvariantError, checkInvariants } from './invariants.ts';
+import { uvicornCommand } from './uvicorn.ts';
 import { RECORD_PATH, buildRecord, renderRecord, type FileOwner } from './record.ts';
 import type { Template } from './render.ts';
 import { ACTIONS, APP_PORT, DEBIAN_RELEASE, POSTGRES_MAJOR, UV_VERSION, pinnedAction } from './versions.ts';
@@ -91,6 +92,8 @@ function templateContext(options: ProjectOptions, features: readonly Feature[], 
     postgresMajor: POSTGRES_MAJOR,
     actions: Object.fromEntries(Object.entries(ACTIONS).map(([key, action]) => [key, pinnedAction(action)])),
     port: APP_PORT,
+    command: uvicornCommand({ target: 'app.main:app', port: APP_PORT }),
+    workspacePackage: false,
     gracefulShutdownSeconds: GRACEFUL_SHUTDOWN_SECONDS,
     livenessPath: LIVENESS_PATH,
     readinessPath: READINESS_PATH,

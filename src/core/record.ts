@@ -37,12 +37,26 @@ export interface Dependencies {
   dev: string[];
 }
 
+/** What --adopt detected, so a later --update fits the same project without asking again. */
+export interface AdoptionSettings {
+  entrypoint: string;
+  appDir: string;
+  package: string | null;
+  python: string;
+  port: number;
+  runtime: string[];
+  releaseCommand: string | null;
+  health: string;
+}
+
 export interface GenerationRecord {
   format: typeof RECORD_FORMAT;
   generator: { name: 'create-fly-fastapi'; version: string };
   kit?: { name: string; version: string; source: string; kind: KitSource['kind'] };
   /** 'adopted' when the record was made for a project we did not generate. */
   mode: 'generated' | 'adopted';
+  /** mode 'adopted' only. */
+  adoption?: AdoptionSettings;
   /** Every resolved answer but the directory, which is wherever the project now is. */
   answers: Omit<ProjectOptions, 'directory'>;
   origins: AnswerOrigins;

@@ -4,7 +4,7 @@
  */
 import { UsageError } from './errors.ts';
 import { controlCharacterProblem } from './rules.ts';
-import { CONTROL_FLAGS, ON_CONFLICT, OPTIONS, UPDATE_ONLY, type OptionDef, type ProjectOptions, type RunFlags } from './schema.ts';
+import { ADOPT_ONLY_FLAGS, CONTROL_FLAGS, NOT_WITH_ADOPT, ON_CONFLICT, OPTIONS, UPDATE_ONLY, type OptionDef, type ProjectOptions, type RunFlags } from './schema.ts';
 
 export interface ParsedArgs {
   given: Partial<ProjectOptions>;
@@ -37,7 +37,25 @@ function lookupAlias(letter: string): Target | undefined {
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const given: Record<string, unknown> = {};
-  const run: RunFlags = { yes: false, interactive: undefined, force: false, dryRun: false, help: false, version: false, kit: undefined, update: false, onConflict: undefined, check: false, allowDirty: false, json: false };
+  const run: RunFlags = {
+    yes: false,
+    interactive: undefined,
+    force: false,
+    dryRun: false,
+    help: false,
+    version: false,
+    kit: undefined,
+    update: false,
+    onConflict: undefined,
+    check: false,
+    allowDirty: false,
+    json: false,
+    adopt: false,
+    entrypoint: undefined,
+    package: undefined,
+    adoptNewFiles: false,
+    addHealth: false,
+  };
   const seen = new Map<string, string>();
   const positionals: string[] = [];
 
@@ -118,6 +136,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     given[def.key] = def.parse ? def.parse(raw) : raw;
   }
 
+  checkAdoptFlags(given as Partial<ProjectOptions>, run, seen);
   if (positionals.length > 1) {
     const shown = controlCharacterProblem(positionals[1]!) ? JSON.stringify(positionals[1]) : `'${positionals[1]}'`;
     throw new UsageError(`unexpected argument ${shown}: give one directory (flags need a leading --)`);
@@ -142,4 +161,16 @@ function checkUpdateFlags(run: RunFlags, seen: ReadonlyMap<string, string>): voi
   }
   const stray = UPDATE_ONLY.find((key) => seen.has(key));
   if (stray) throw new UsageError(`${seen.get(stray)}: applies only with --update`);
+}
+
+/** --adopt's own flags need it, and it takes no flag that only makes sense for a new project. */
+function checkAdoptFlags(given: Partial<ProjectOptions>, run: RunFlags, seen: ReadonlyMap<string, string>): void {
+  if (!run.adopt) {
+    const lone = ADOPT_ONLY_FLAGS.find((key) => run[key]);
+    if (lone) throw new UsageError(`${seen.get(lone)}: applies only with --adopt`);
+    return;
+  }
+  if (run.update) throw new UsageError(`${seen.get('update')}: not with --adopt (adopt a project once, then update it)`);
+  const clash = NOT_WITH_ADOPT.find((key) => given[key] !== undefined) ?? (run.kit !== undefined ? 'kit' : undefined) ?? (run.force ? 'force' : undefined);
+  if (clash) throw new UsageError(`${seen.get(clash)}: does not apply with --adopt (it adds deployment files to a project that exists)`);
 }

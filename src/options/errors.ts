@@ -11,6 +11,8 @@ export const EXIT = {
   refused: 6,
   /** --check: an update would change something. */
   wouldChange: 7,
+  /** --adopt: the project cannot be adopted as it is (the message says why and what to do). */
+  adoptRefused: 8,
   cancelled: 130,
 } as const;
 
@@ -47,5 +49,14 @@ export class RefusedError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'RefusedError';
+  }
+}
+
+/** --adopt cannot take this project as it is; nothing was written. */
+export class AdoptRefusal extends Error {
+  readonly exitCode = EXIT.adoptRefused;
+  constructor(message: string) {
+    super(message);
+    this.name = 'AdoptRefusal';
   }
 }

@@ -10,7 +10,7 @@ import { controlCharacterProblem } from './rules.ts';
 import { OPTIONS, flagName, type Environment, type OptionDef, type ProjectOptions } from './schema.ts';
 
 /** Where an answer came from; recorded, and shown in the summary. */
-export type AnswerOrigin = 'flag' | 'kit-lock' | 'record' | 'kit-default' | 'prompt' | 'default';
+export type AnswerOrigin = 'flag' | 'kit-lock' | 'record' | 'project' | 'kit-default' | 'prompt' | 'default';
 export type AnswerOrigins = Partial<Record<keyof ProjectOptions, AnswerOrigin>>;
 
 /**

@@ -368,6 +368,16 @@ export interface RunFlags {
   allowDirty: boolean;
   /** Update: print the report as JSON. */
   json: boolean;
+  /** Fit our Dockerfile, fly.toml and checks to an existing FastAPI + uv project. */
+  adopt: boolean;
+  /** --adopt: the app to serve, `module:attribute` or `module:factory()`. */
+  entrypoint: string | undefined;
+  /** --adopt: the uv workspace member to adopt. */
+  package: string | undefined;
+  /** --adopt: write Dockerfile.new / fly.toml.new beside ones that are not ours. */
+  adoptNewFiles: boolean;
+  /** --adopt: write a small liveness module for the service check. */
+  addHealth: boolean;
 }
 
 export const ON_CONFLICT = ['keep', 'new-file', 'markers', 'overwrite'] as const;
@@ -375,6 +385,11 @@ export type OnConflict = (typeof ON_CONFLICT)[number];
 
 /** Run flags that mean something only with --update. */
 export const UPDATE_ONLY: readonly (keyof RunFlags)[] = ['onConflict', 'check', 'allowDirty', 'json'];
+
+/** The run flags that mean something only with --adopt. */
+export const ADOPT_ONLY_FLAGS = ['entrypoint', 'package', 'adoptNewFiles', 'addHealth'] as const;
+/** Project options --adopt does not take: the project exists, and the database is already the app's business. */
+export const NOT_WITH_ADOPT: readonly (keyof ProjectOptions)[] = ['postgres', 'launch', 'org', 'git', 'lock', 'minMachines'];
 
 export interface ControlDef {
   key: keyof RunFlags;
@@ -388,6 +403,11 @@ export interface ControlDef {
 
 export const CONTROL_FLAGS: readonly ControlDef[] = [
   { key: 'kit', flag: 'kit', placeholder: '<source>', summary: "a starter kit: a folder, a .tgz, or an npm package (its locks and defaults apply; flags still win)" },
+  { key: 'adopt', flag: 'adopt', summary: 'add our Dockerfile, fly.toml and checks to an existing FastAPI + uv project in [directory] (default: here); its code is not touched' },
+  { key: 'entrypoint', flag: 'entrypoint', placeholder: '<module:app>', summary: 'with --adopt: the app to serve, e.g. app.main:app or app.main:create_app() (default: detected)' },
+  { key: 'package', flag: 'package', placeholder: '<name>', summary: 'with --adopt: the uv workspace member to adopt' },
+  { key: 'adoptNewFiles', flag: 'adopt-new-files', summary: 'with --adopt: beside a Dockerfile or fly.toml not written by us, write ours as .new' },
+  { key: 'addHealth', flag: 'add-health', summary: 'with --adopt: write a small liveness route module for the health check' },
   { key: 'yes', flag: 'yes', alias: 'y', summary: 'accept defaults for every question not given by a flag' },
   { key: 'interactive', flag: 'interactive', negatable: true, summary: 'ask questions (default: when run in a terminal)' },
   { key: 'force', flag: 'force', summary: 'allow a non-empty directory (never overwrites a file)' },

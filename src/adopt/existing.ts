@@ -1,0 +1,108 @@
+/**
+ * What the project's own deployment files already say: an existing fly.toml
+ * (app, region, Machine size, port, scaling), a Dockerfile (port, CMD), a
+ * Procfile (the web command). They are read for answers, never rewritten.
+ */
+import { parse } from 'smol-toml';
+import { AdoptRefusal } from '../options/errors.ts';
+import type { ScalingMode, VmSize } from '../options/schema.ts';
+import { VM_SIZES } from '../options/schema.ts';
+import { formatMemory } from '../options/rules.ts';
+import { APP_PORT } from '../core/versions.ts';
+import { textOf, type ProjectFiles } from './files.ts';
+
+export interface ExistingFly {
+  app?: string;
+  region?: string;
+  vmSize?: VmSize;
+  vmMemory?: string;
+  port?: number;
+  scaling?: ScalingMode;
+  minMachines?: number;
+}
+
+type Table = Record<string, unknown>;
+const table = (value: unknown): Table => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Table) : {});
+
+function scalingOf(service: Table): { scaling?: ScalingMode; minMachines?: number } {
+  const stop = service.auto_stop_machines;
+  const min = typeof service.min_machines_running === 'number' ? service.min_machines_running : 0;
+  if (stop === 'off' || stop === false) return { scaling: 'always-on' };
+  if (stop === 'suspend') return min > 0 ? { scaling: 'warm', minMachines: min } : { scaling: 'suspend' };
+  if (stop === 'stop' || stop === true) return min > 0 ? { scaling: 'warm', minMachines: min } : { scaling: 'stop' };
+  return {};
+}
+
+export function readFlyToml(text: string): ExistingFly {
+  let data: Table;
+  try {
+    data = parse(text) as Table;
+  } catch (error) {
+    throw new AdoptRefusal(`fly.toml: not valid TOML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const service = table(data.http_service);
+  const firstService = table(Array.isArray(data.services) ? data.services[0] : undefined);
+  const vm = table(Array.isArray(data.vm) ? data.vm[0] : data.vm);
+  const port = service.internal_port ?? firstService.internal_port;
+  const memory = vm.memory ?? vm.memory_mb;
+  const size = typeof vm.size === 'string' && (VM_SIZES as readonly string[]).includes(vm.size) ? (vm.size as VmSize) : undefined;
+  return {
+    app: typeof data.app === 'string' ? data.app : undefined,
+    region: typeof data.primary_region === 'string' ? data.primary_region : undefined,
+    vmSize: size,
+    vmMemory: typeof memory === 'number' ? formatMemory(memory) : typeof memory === 'string' ? memory.toLowerCase().replace(/\s+/g, '') : undefined,
+    port: typeof port === 'number' ? port : undefined,
+    ...scalingOf(service),
+  };
+}
+
+/** The words of a Dockerfile's last CMD (exec or shell form), continuation lines joined. */
+export function dockerfileCommand(text: string): string[] | undefined {
+  const lines = text.replace(/\\\r?\n/g, ' ').split(/\r?\n/).map((line) => line.trim());
+  const cmd = lines.filter((line) => /^(CMD|ENTRYPOINT)\s/i.test(line)).at(-1);
+  if (!cmd) return undefined;
+  const rest = cmd.replace(/^\w+\s+/, '');
+  try {
+    const words: unknown = JSON.parse(rest);
+    if (Array.isArray(words)) return words.map(String);
+  } catch {
+    // Shell form.
+  }
+  return rest.split(/\s+/);
+}
+
+export function dockerfilePort(text: string): number | undefined {
+  const expose = /^\s*EXPOSE\s+(\d+)/im.exec(text)?.[1];
+  return expose ? Number(expose) : commandPort(dockerfileCommand(text) ?? []);
+}
+
+export function commandPort(words: readonly string[]): number | undefined {
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    const value = word === '--port' || word === '-p' ? words[i + 1] : word.startsWith('--port=') ? word.slice(7) : word === '--bind' || word === '-b' ? words[i + 1]?.split(':').at(-1) : undefined;
+    if (value && /^\d+$/.test(value)) return Number(value);
+  }
+  return undefined;
+}
+
+/** The web process of a Procfile (`web: uvicorn main:app --port $PORT`), as words. */
+export function procfileWeb(text: string): string[] | undefined {
+  const line = /^web\s*:\s*(.+)$/m.exec(text)?.[1];
+  return line?.trim().split(/\s+/);
+}
+
+export interface PortChoice {
+  port: number;
+  from: string;
+}
+
+export function choosePort(files: ProjectFiles, fly: ExistingFly | undefined): PortChoice {
+  if (fly?.port) return { port: fly.port, from: 'fly.toml internal_port' };
+  const dockerfile = textOf(files, 'Dockerfile');
+  const fromDocker = dockerfile && dockerfilePort(dockerfile);
+  if (fromDocker) return { port: fromDocker, from: 'the existing Dockerfile' };
+  const procfile = textOf(files, 'Procfile');
+  const fromProcfile = procfile && commandPort(procfileWeb(procfile) ?? []);
+  if (fromProcfile) return { port: fromProcfile, from: 'the Procfile' };
+  return { port: APP_PORT, from: 'our default' };
+}
