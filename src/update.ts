@@ -14,12 +14,13 @@ import { declared, dependencyChange, isEmptyChange, uvCommands } from './core/de
 import { fileMode } from './core/fileModes.ts';
 import { planProject } from './core/plan.ts';
 import { mergeCheck, reconcileFile, type Decision } from './core/reconcile.ts';
-import { recordSource } from './core/recordSource.ts';
+import { keptOrigins, recordSource } from './core/recordSource.ts';
 import type { ReadRecord } from './core/readRecord.ts';
 import { RECORD_PATH, type Dependencies, type FileOwner } from './core/record.ts';
 import { detectEnvironment } from './create.ts';
 import { kitSources } from './kit/apply.ts';
-import { EXIT, RefusedError } from './options/errors.ts';
+import { EXIT, RefusedError, UsageError } from './options/errors.ts';
+import { replanAdoption } from './adopt/replan.ts';
 import { resolveAnswers, type AnswerOrigins } from './options/resolve.ts';
 import type { OnConflict, ProjectOptions } from './options/schema.ts';
 import { runUv } from './steps/commands.ts';
@@ -129,7 +130,7 @@ function decideAll(dir: string, record: ReadRecord, planned: ReadonlyMap<string,
         ? next === undefined
           ? { action: 'gone' }
           : { action: 'in-the-way', reason: 'something that is not a file is where this one goes', markers: next }
-        : reconcileFile(recorded && { sha256: recorded.sha256, text: recorded.text }, onDisk, next, fileMode(path, owner), mergeCheck(path, planned));
+        : reconcileFile(recorded && { sha256: recorded.sha256, text: recorded.text }, onDisk, next, fileMode(path, owner), mergeCheck(path, planned, record.mode));
     out.decisions.set(path, decision);
     if (decision.action === 'gone') continue;
     out.files.push({ path, status: STATUS[decision.action], ...(decision.reason && { reason: decision.reason }) });
@@ -187,22 +188,30 @@ function checkClean(dir: string, paths: readonly string[]): void {
   throw new RefusedError(`uncommitted changes in ${list}: commit or stash them first, or use --allow-dirty`);
 }
 
+/** A project we generated: planned as create would, with the record's answers as a source. */
+async function planGenerated(dir: string, record: ReadRecord, given: Partial<ProjectOptions>, shown: string, input: UpdateOptions) {
+  const kit = await kitFor(input.kit ?? record.kit?.source, record);
+  const kitParts = kit ? kitSources(kit) : undefined;
+  const sources = [...(kitParts ? [kitParts.locked] : []), recordSource(record, shown), ...(kitParts ? [kitParts.defaults] : [])];
+  const { options, origins } = await resolveAnswers(given, { env: detectEnvironment(dir), yes: true, sources });
+  const plan = planProject(options, await loadTemplates(), { generatorVersion: VERSION, kit, origins: keptOrigins(record, origins) });
+  return { options, origins, plan };
+}
+
+/** A project --adopt took: detected again and planned as --adopt would (src/adopt/replan.ts). */
+async function planAdopted(dir: string, record: ReadRecord, given: Partial<ProjectOptions>, shown: string, input: UpdateOptions) {
+  if (input.kit !== undefined) throw new UsageError('--kit: does not apply to a project --adopt took');
+  return replanAdoption(dir, record, given, shown, await loadTemplates());
+}
+
 export async function update(input: UpdateOptions = {}): Promise<UpdateReport> {
   const shown = input.directory ?? '.';
   const dir = resolve(shown);
   const record = readProjectRecord(dir, shown);
   checkVersions(record, shown);
-  const kit = await kitFor(input.kit ?? record.kit?.source, record);
-
   // The directory as the rerun line names it: the project's own folder, wherever it now is.
   const given = { ...givenAnswers(input as Record<string, unknown>), directory: basename(dir) };
-  const kitParts = kit ? kitSources(kit) : undefined;
-  const sources = [...(kitParts ? [kitParts.locked] : []), recordSource(record, shown), ...(kitParts ? [kitParts.defaults] : [])];
-  const { options, origins } = await resolveAnswers(given, { env: detectEnvironment(dir), yes: true, sources });
-  // An answer the record gave keeps the origin it was recorded with, so a run without flags rewrites no record.
-  const recorded = record.origins ?? {};
-  const kept = Object.fromEntries(Object.entries(origins).map(([key, origin]) => [key, origin === 'record' ? (recorded[key as keyof AnswerOrigins] ?? origin) : origin]));
-  const plan = planProject(options, await loadTemplates(), { generatorVersion: VERSION, kit, origins: kept });
+  const { options, origins, plan } = record.mode === 'adopted' ? await planAdopted(dir, record, given, shown, input) : await planGenerated(dir, record, given, shown, input);
 
   const planned = new Map(plan.files.map((file) => [file.path, file.content]));
   const decided = decideAll(dir, record, planned, plan.owners);

@@ -22,7 +22,7 @@ import { parse } from 'smol-toml';
 import { merge3, twoWayMarkers } from './diff3.ts';
 import type { FileMode } from './fileModes.ts';
 import type { FlyConfig } from './flyToml.ts';
-import { checkInvariants } from './invariants.ts';
+import { checkInvariants, checkServing } from './invariants.ts';
 import { sameText, textHash, withEolOf } from './text.ts';
 
 /** What the record says we last wrote: a hash for every file, the text for managed ones. */
@@ -89,7 +89,7 @@ export function reconcileFile(base: Base | undefined, disk: string | undefined, 
  * A merged TOML file must parse; a merged fly.toml must also keep our
  * invariants with the rest of the new files (the port, the release command).
  */
-export function mergeCheck(path: string, files: ReadonlyMap<string, string>): MergeCheck | undefined {
+export function mergeCheck(path: string, files: ReadonlyMap<string, string>, project: 'generated' | 'adopted' = 'generated'): MergeCheck | undefined {
   if (!path.endsWith('.toml')) return undefined;
   return (merged) => {
     let data: unknown;
@@ -100,7 +100,9 @@ export function mergeCheck(path: string, files: ReadonlyMap<string, string>): Me
     }
     if (path !== 'fly.toml') return undefined;
     try {
-      checkInvariants(new Map([...files, [path, merged]]), data as unknown as FlyConfig, (shown) => shown);
+      // An adopted project's files are its own: only what ours must agree on (the port, the checks) is ours to check.
+      if (project === 'adopted') checkServing(files.get('Dockerfile') ?? files.get('Dockerfile.new') ?? '', data as unknown as FlyConfig, [], (shown) => shown);
+      else checkInvariants(new Map([...files, [path, merged]]), data as unknown as FlyConfig, (shown) => shown);
     } catch (error) {
       return (error as Error).message;
     }

@@ -4,7 +4,7 @@
  * the kit's defaults, so a newer kit's default never overrides an answer
  * already made. Fixed: an update asks no question the first run answered.
  */
-import type { AnswerSource } from '../options/resolve.ts';
+import type { AnswerOrigins, AnswerSource } from '../options/resolve.ts';
 import { flagName, type ProjectOptions } from '../options/schema.ts';
 import type { ReadRecord } from './readRecord.ts';
 
@@ -18,4 +18,10 @@ export function recordSource(record: ReadRecord, shown: string): AnswerSource {
     name: (def) => `${shown} answers.${def.key} (${flagName(def)})`,
     label: `the record in ${shown}`,
   };
+}
+
+/** An answer the record gave keeps the origin it was recorded with, so a run without flags rewrites no record. */
+export function keptOrigins(record: ReadRecord, origins: AnswerOrigins): AnswerOrigins {
+  const recorded = record.origins ?? {};
+  return Object.fromEntries(Object.entries(origins).map(([key, origin]) => [key, origin === 'record' ? (recorded[key as keyof AnswerOrigins] ?? origin) : origin]));
 }
