@@ -17,8 +17,8 @@ import { loadKit } from './kit/load.ts';
 import type { Kit } from './kit/types.ts';
 import { EXIT, UsageError } from './options/errors.ts';
 import { resolveAnswers, type AnswerOrigins, type AnswerSource } from './options/resolve.ts';
-import { OPTIONS, type Environment, type ProjectOptions } from './options/schema.ts';
-import { optionFromData } from './options/values.ts';
+import type { Environment, ProjectOptions } from './options/schema.ts';
+import { answersFromData } from './options/values.ts';
 import { launchApp, type LaunchResult } from './steps/launch.ts';
 import { createProject, type CreateResult } from './steps/project.ts';
 import { findOnPath, isInsideGitRepo } from './steps/tools.ts';
@@ -86,19 +86,11 @@ export function kitAnswerSources(kit: Kit | undefined): AnswerSource[] {
   return [locked, defaults];
 }
 
+/** create()'s own keys, not project options. */
+const CREATE_CONTROL = new Set(['directory', 'kit', 'force', 'onOutput']);
+
 function givenAnswers(input: CreateOptions): Partial<ProjectOptions> {
-  const given: Record<string, unknown> = { directory: input.directory };
-  const control = new Set(['directory', 'kit', 'force', 'onOutput']);
-  for (const [key, value] of Object.entries(input)) {
-    if (control.has(key) || value === undefined) continue;
-    const def = OPTIONS.find((candidate) => candidate.key === key);
-    if (!def) throw new UsageError(`${key}: unknown option`);
-    try {
-      given[key] = optionFromData(def, value);
-    } catch (error) {
-      throw new UsageError(`${key}: ${(error as Error).message}`);
-    }
-  }
+  const given = { ...answersFromData(input as unknown as Record<string, unknown>, CREATE_CONTROL), directory: input.directory };
   if (typeof input.directory !== 'string' || input.directory.trim() === '') throw new UsageError('directory: must be a path');
   return given as Partial<ProjectOptions>;
 }

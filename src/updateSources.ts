@@ -15,8 +15,8 @@ import { loadKit } from './kit/load.ts';
 import { compareVersions, parseVersion } from './kit/semver.ts';
 import type { Kit } from './kit/types.ts';
 import { RefusedError, TargetError, UsageError } from './options/errors.ts';
-import { OPTIONS, type ProjectOptions } from './options/schema.ts';
-import { optionFromData } from './options/values.ts';
+import type { ProjectOptions } from './options/schema.ts';
+import { answersFromData } from './options/values.ts';
 import { VERSION } from './version.ts';
 
 /** The options of update() that are not project answers. */
@@ -75,16 +75,5 @@ export async function kitFor(spec: string | undefined, record: ReadRecord): Prom
 }
 
 export function givenAnswers(input: Record<string, unknown>): Partial<ProjectOptions> {
-  const given: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(input)) {
-    if (CONTROL.has(key) || value === undefined) continue;
-    const def = OPTIONS.find((candidate) => candidate.key === key);
-    if (!def) throw new UsageError(`${key}: unknown option`);
-    try {
-      given[key] = optionFromData(def, value);
-    } catch (error) {
-      throw new UsageError(`${key}: ${(error as Error).message}`);
-    }
-  }
-  return given as Partial<ProjectOptions>;
+  return answersFromData(input, CONTROL);
 }

@@ -4,7 +4,7 @@
  * flag's own parser, so every route to a value is checked the same way.
  */
 import { UsageError } from './errors.ts';
-import type { OptionDef, ProjectOptions } from './schema.ts';
+import { OPTIONS, type OptionDef, type ProjectOptions } from './schema.ts';
 
 /** The parsed value, or a UsageError whose one-line message the caller prefixes with where the value was. */
 export function optionFromData(def: OptionDef, value: unknown): ProjectOptions[keyof ProjectOptions] {
@@ -24,4 +24,23 @@ export function optionFromData(def: OptionDef, value: unknown): ProjectOptions[k
   } catch (error) {
     throw new UsageError((error as Error).message.replace(/^--[\w-]+: /, ''));
   }
+}
+
+/**
+ * The project options among an API call's input, each read by its flag's parser;
+ * `control` names the call's own keys (directory, kit, callbacks), which are skipped.
+ */
+export function answersFromData(input: Record<string, unknown>, control: ReadonlySet<string>): Partial<ProjectOptions> {
+  const given: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) {
+    if (control.has(key) || value === undefined) continue;
+    const def = OPTIONS.find((candidate) => candidate.key === key);
+    if (!def) throw new UsageError(`${key}: unknown option`);
+    try {
+      given[key] = optionFromData(def, value);
+    } catch (error) {
+      throw new UsageError(`${key}: ${(error as Error).message}`);
+    }
+  }
+  return given as Partial<ProjectOptions>;
 }
