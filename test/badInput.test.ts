@@ -157,6 +157,7 @@ const CASES: Case[] = [
   c('--adopt', ['.', '--adopt', '--postgres', 'managed'], /--postgres: does not apply with --adopt/),
   c('--adopt', ['.', '--adopt', '--no-git'], /--no-git: does not apply with --adopt/),
   c('--adopt', ['.', '--adopt', '--kit', './k'], /--kit: does not apply with --adopt/),
+  c('--adopt', ['.', '--adopt', '--update'], /--update: not with --adopt \(adopt a project once, then update it\)/),
   c('--adopt', ['.', '--adopt=yes'], /--adopt: takes no value/),
   c('--entrypoint', ['api', ...YES, '--entrypoint', 'main:app'], /--entrypoint: applies only with --adopt/),
   c('--entrypoint', ['.', '--adopt', '--entrypoint'], /--entrypoint: needs a value <module:app>/),
