@@ -8,7 +8,7 @@
  *
  *   const report = await update({ directory: 'my-api', scaling: 'always-on' });
  */
-import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { declared, dependencyChange, isEmptyChange, uvCommands } from './core/dependencies.ts';
 import { fileMode } from './core/fileModes.ts';
@@ -25,7 +25,7 @@ import { resolveAnswers, type AnswerOrigins } from './options/resolve.ts';
 import type { OnConflict, ProjectOptions } from './options/schema.ts';
 import { runUv } from './steps/commands.ts';
 import { uncommittedPaths } from './steps/gitStatus.ts';
-import { applyWrites, type FileWrite } from './steps/project.ts';
+import { applyWrites, readOnDisk, type FileWrite } from './steps/project.ts';
 import { loadTemplates } from './templates.ts';
 import { checkVersions, givenAnswers, kitFor, readProjectRecord } from './updateSources.ts';
 import { VERSION } from './version.ts';
@@ -101,14 +101,6 @@ const STATUS: Record<Exclude<Decision['action'], 'gone'>, UpdateStatus> = {
   remove: 'removed',
 };
 
-/** The project's text at a path; a folder, a link or a device there is returned as such, never read. */
-function readDisk(dir: string, path: string): string | undefined | { notAFile: true } {
-  const stat = lstatSync(join(dir, path), { throwIfNoEntry: false });
-  if (!stat) return undefined;
-  if (!stat.isFile()) return { notAFile: true };
-  return readFileSync(join(dir, path), 'utf8');
-}
-
 interface Decided {
   files: UpdateFile[];
   writes: FileWrite[];
@@ -123,14 +115,9 @@ function decideAll(dir: string, record: ReadRecord, planned: ReadonlyMap<string,
   for (const path of paths) {
     const recorded = record.files[path];
     const owner: FileOwner = owners.get(path) ?? recorded?.owner ?? 'create-fly-fastapi';
-    const onDisk = readDisk(dir, path);
+    const onDisk = readOnDisk(dir, path);
     const next = planned.get(path);
-    const decision: Decision =
-      typeof onDisk === 'object'
-        ? next === undefined
-          ? { action: 'gone' }
-          : { action: 'in-the-way', reason: 'something that is not a file is where this one goes', markers: next }
-        : reconcileFile(recorded && { sha256: recorded.sha256, text: recorded.text }, onDisk, next, fileMode(path, owner), mergeCheck(path, planned, record.mode));
+    const decision = reconcileFile(recorded && { sha256: recorded.sha256, text: recorded.text }, onDisk, next, fileMode(path, owner), mergeCheck(path, planned, record.mode));
     out.decisions.set(path, decision);
     if (decision.action === 'gone') continue;
     out.files.push({ path, status: STATUS[decision.action], ...(decision.reason && { reason: decision.reason }) });
@@ -148,7 +135,7 @@ async function settle(dir: string, decided: Decided, input: UpdateOptions): Prom
   for (const conflict of decided.conflicts) {
     let how = input.resolve ? await input.resolve(conflict) : (input.onConflict ?? 'new-file');
     // Only a regular file can carry markers or be replaced; anything else gets the new text beside it.
-    if (typeof readDisk(dir, conflict.path) === 'object' && how !== 'keep') how = 'new-file';
+    if (typeof readOnDisk(dir, conflict.path) === 'object' && how !== 'keep') how = 'new-file';
     const entry = decided.files.find((file) => file.path === conflict.path)!;
     entry.resolution = how;
     if (how === 'new-file') {
@@ -166,7 +153,7 @@ async function settle(dir: string, decided: Decided, input: UpdateOptions): Prom
 /** The uv commands: a pyproject.toml of yours is changed by uv, never rewritten; one replaced whole is relocked. */
 function dependencySteps(dir: string, record: ReadRecord, next: Dependencies, pyproject: Decision | undefined): string[][] {
   const hasLock = existsSync(join(dir, 'uv.lock'));
-  const onDisk = readDisk(dir, 'pyproject.toml');
+  const onDisk = readOnDisk(dir, 'pyproject.toml');
   if (typeof onDisk === 'string' && (pyproject?.action === 'keep' || pyproject?.action === 'conflict')) {
     let present;
     try {
@@ -229,7 +216,7 @@ export async function update(input: UpdateOptions = {}): Promise<UpdateReport> {
   const recordText = planned.get(RECORD_PATH)!;
   const changed = writes.length > 0 || uv.length > 0;
   // The record follows the files: unchanged when nothing else is.
-  if (changed || readDisk(dir, RECORD_PATH) !== recordText) writes.push({ kind: 'write', path: RECORD_PATH, content: recordText });
+  if (changed || readOnDisk(dir, RECORD_PATH) !== recordText) writes.push({ kind: 'write', path: RECORD_PATH, content: recordText });
 
   const report: UpdateReport = {
     directory: dir,

@@ -14,7 +14,7 @@ import { fetchKit } from './kit/fetch.ts';
 import { loadKit } from './kit/load.ts';
 import { compareVersions, parseVersion } from './kit/semver.ts';
 import type { Kit } from './kit/types.ts';
-import { RefusedError, TargetError, UsageError } from './options/errors.ts';
+import { RefusedError, TargetError } from './options/errors.ts';
 import type { ProjectOptions } from './options/schema.ts';
 import { answersFromData } from './options/values.ts';
 import { VERSION } from './version.ts';

@@ -43,6 +43,13 @@ describe('reconcileFile', () => {
     });
   }
 
+  it('something that is not a file where ours goes is in the way, never read; where none goes, nothing to do', () => {
+    const notAFile = { notAFile: true } as const;
+    assert.deepEqual(reconcileFile(managed('x\n'), notAFile, 'n\n', 'managed'), { action: 'in-the-way', reason: 'something that is not a file is where this one goes', markers: 'n\n' });
+    assert.equal(reconcileFile(undefined, notAFile, 'n\n', 'seed').action, 'in-the-way');
+    assert.equal(reconcileFile(managed('x\n'), notAFile, undefined, 'managed').action, 'gone');
+  });
+
   it('a clean merge of fly.toml that breaks an invariant is a conflict', () => {
     const base = 'app = "x"\n\n[http_service]\ninternal_port = 8000\n';
     const files = new Map([['Dockerfile', 'FROM x\nEXPOSE 8000\nCMD ["uvicorn", "app.main:app", "--port", "8000"]\n'], ['pyproject.toml', ''], ['app/main.py', '']]);

@@ -51,7 +51,13 @@ function matchesBase(base: Base, disk: string): boolean {
   return base.sha256 !== undefined && base.sha256 === textHash(disk);
 }
 
-export function reconcileFile(base: Base | undefined, disk: string | undefined, next: string | undefined, mode: FileMode, check?: MergeCheck): Decision {
+/** What is at a path on disk: its text, nothing, or something that is not a regular file (never read). */
+export type OnDisk = string | undefined | { notAFile: true };
+
+export function reconcileFile(base: Base | undefined, disk: OnDisk, next: string | undefined, mode: FileMode, check?: MergeCheck): Decision {
+  if (typeof disk === 'object') {
+    return next === undefined ? { action: 'gone' } : { action: 'in-the-way', reason: 'something that is not a file is where this one goes', markers: next };
+  }
   if (next === undefined) {
     if (base === undefined || disk === undefined) return { action: 'gone' };
     return matchesBase(base, disk) ? { action: 'remove' } : { action: 'keep', reason: 'no longer generated; changed by you, so kept' };

@@ -5,7 +5,8 @@
  * Every run that writes a project (the CLI, `create()`, `update()`) goes
  * through here.
  */
-import { copyFileSync, existsSync, lstatSync, mkdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import type { OnDisk } from '../core/reconcile.ts';
 import { dirname, join } from 'node:path';
 import { TargetError } from '../options/errors.ts';
 import { abortAll, forgetAll } from '../cleanup.ts';
@@ -84,6 +85,13 @@ export async function createProject(plan: ProjectPlan, settings: CreateSettings 
     abortAll();
     throw error;
   }
+}
+
+/** The project's text at a path; a folder, a link or a device there is returned as such, never read or followed. */
+export function readOnDisk(dir: string, path: string): OnDisk {
+  const stat = lstatSync(join(dir, path), { throwIfNoEntry: false });
+  if (!stat) return undefined;
+  return stat.isFile() ? readFileSync(join(dir, path), 'utf8') : { notAFile: true };
 }
 
 /** One change to an existing project: decided first (src/update.ts), applied here. */

@@ -7,27 +7,19 @@
  * is written. No uv lock and no git init: the project and its repository
  * are the user's.
  */
-import { lstatSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { AdoptionPlan } from '../core/adoptPlan.ts';
 import { fileMode } from '../core/fileModes.ts';
 import { reconcileFile } from '../core/reconcile.ts';
 import { AdoptRefusal } from '../options/errors.ts';
-import { applyWrites, type FileWrite } from './project.ts';
-
-function onDisk(dir: string, path: string): string | undefined | { notAFile: true } {
-  const stat = lstatSync(join(dir, path), { throwIfNoEntry: false });
-  if (!stat) return undefined;
-  return stat.isFile() ? readFileSync(join(dir, path), 'utf8') : { notAFile: true };
-}
+import { applyWrites, readOnDisk, type FileWrite } from './project.ts';
 
 /** Returns the paths written. */
 export async function writeAdoption(plan: AdoptionPlan): Promise<string[]> {
   const dir = resolve(plan.options.directory);
   const writes: FileWrite[] = [];
   for (const { path, content } of plan.files) {
-    const disk = onDisk(dir, path);
-    const decision = typeof disk === 'object' ? { action: 'in-the-way' as const } : reconcileFile(undefined, disk, content, fileMode(path, plan.owners.get(path) ?? 'create-fly-fastapi'));
+    const decision = reconcileFile(undefined, readOnDisk(dir, path), content, fileMode(path, plan.owners.get(path) ?? 'create-fly-fastapi'));
     if (decision.action === 'in-the-way') throw new AdoptRefusal(`${path}: already there and not ours; move it aside, then run --adopt again (nothing was written)`);
     if (decision.write !== undefined) writes.push({ kind: 'write', path, content: decision.write });
   }
