@@ -2,15 +2,15 @@
  * Writing: `applyWrites` is the one writer of files. A create has it fill a
  * staging folder that replaces the target only at the end (then `uv lock` and
  * `git init` run there); an update has it apply its decisions in the project.
- * Every run that writes a project (the CLI, `create()`, `update()`) goes
- * through here.
+ * Every run that writes a project (the CLI, `create()`, `update()`,
+ * `adopt()`) goes through here.
  */
 import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
-import type { OnDisk } from '../core/reconcile.ts';
 import { dirname, join } from 'node:path';
 import { TargetError } from '../options/errors.ts';
 import { abortAll, forgetAll } from '../cleanup.ts';
 import type { ProjectPlan } from '../core/plan.ts';
+import type { OnDisk } from '../core/reconcile.ts';
 import { VERSION } from '../version.ts';
 import { runGitInit, runUvLock, type StepResult } from './commands.ts';
 import { commitStaged, inspectTarget, stageFiles } from './target.ts';
@@ -94,7 +94,7 @@ export function readOnDisk(dir: string, path: string): OnDisk {
   return stat.isFile() ? readFileSync(join(dir, path), 'utf8') : { notAFile: true };
 }
 
-/** One change to an existing project: decided first (src/update.ts), applied here. */
+/** One change to a project: decided first (create, update, adopt), applied here. */
 export type FileWrite =
   | { kind: 'write'; path: string; content: string; /** Copy what is there to <path>.bak first. */ backup?: boolean }
   | { kind: 'remove'; path: string };
@@ -112,8 +112,8 @@ function checkFolders(dir: string, path: string): void {
 }
 
 /**
- * The one writer of an update: every decision was made before, so this only
- * acts. It checks every path first (nothing is written if one is in the way),
+ * The one writer (a create's staging folder, an update, an adoption): every
+ * decision was made before, so this only acts. It checks every path first (nothing is written if one is in the way),
  * then writes each file to a temporary name beside it and renames it into
  * place, so a file is never half written; synchronous, so a signal lands
  * before the first write or after the last.
