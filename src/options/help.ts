@@ -65,12 +65,14 @@ export function helpText(version: string): string {
     '  npx create-fly-fastapi my-api --yes --postgres external \\',
     '      --regions iad,lhr,sin --no-lock --no-git',
     '  npx create-fly-fastapi my-api --kit @acme/fly-kit@^1 --yes',
-    '',
+    '  npx create-fly-fastapi my-api --update --scaling always-on --regions iad,lhr',
     '  npx create-fly-fastapi . --adopt --dry-run',
     '',
     'Exit codes: 0 done, 1 failed, 2 bad or missing option, 3 directory not',
-    'empty or a file would be overwritten, 4 project written but uv lock or',
-    'fly launch failed, 8 --adopt refused (the line says why), 130 cancelled.',
+    'empty or a file would be overwritten (--update: no record there), 4',
+    'project written but uv lock, uv add or fly launch failed, 5 --update left',
+    'conflicts, 6 --update refused, 7 --check found changes, 8 --adopt refused',
+    '(the line says why), 130 cancelled.',
   );
   return lines.join('\n');
 }
