@@ -65,7 +65,6 @@ export function helpText(version: string): string {
     '  npx create-fly-fastapi my-api --yes --postgres external \\',
     '      --regions iad,lhr,sin --no-lock --no-git',
     '  npx create-fly-fastapi my-api --kit @acme/fly-kit@^1 --yes',
-    '  npx create-fly-fastapi my-api --update --scaling always-on --regions iad,lhr',
     '  npx create-fly-fastapi . --adopt --dry-run',
     '',
     'Exit codes: 0 done, 1 failed, 2 bad or missing option, 3 directory not',
