@@ -13,20 +13,20 @@ const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * src/embeddedTemplates.ts, replaced by templates/ inlined: text files as
- * strings, .hbs files precompiled with the options src/core/render.ts gives and
+ * src/templates/embedded.ts, replaced by templates/ inlined: text files as
+ * strings, .hbs files precompiled with the options src/templates/render.ts gives and
  * bound to a Handlebars runtime with its helpers. Runs then read no template
  * from disk and never load the Handlebars compiler.
  */
 const embedTemplates = {
   name: 'embed-templates',
   setup(esbuild) {
-    esbuild.onLoad({ filter: /[\\/]src[\\/]embeddedTemplates\.ts$/ }, async () => {
+    esbuild.onLoad({ filter: /[\\/]src[\\/]templates[\\/]embedded\.ts$/ }, async () => {
       const dir = join(root, 'templates');
       const entries = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
       const options = { noEscape: true, strict: true };
-      const render = await readFile(join(root, 'src/core/render.ts'), 'utf8');
-      if (!render.includes('COMPILE_OPTIONS = { noEscape: true, strict: true }')) throw new Error('scripts/build.mjs: keep its compile options equal to src/core/render.ts');
+      const render = await readFile(join(root, 'src/templates/render.ts'), 'utf8');
+      if (!render.includes('COMPILE_OPTIONS = { noEscape: true, strict: true }')) throw new Error('scripts/build.mjs: keep its compile options equal to src/templates/render.ts');
       const items = [];
       for (const entry of entries) {
         const full = join(entry.parentPath, entry.name);
@@ -37,11 +37,11 @@ const embedTemplates = {
       }
       return {
         loader: 'ts',
-        resolveDir: join(root, 'src'),
+        resolveDir: join(root, 'src/templates'),
         watchFiles: entries.map((entry) => join(entry.parentPath, entry.name)),
         contents: [
           "import Handlebars from 'handlebars/runtime';",
-          "import { HELPERS } from './core/render.ts';",
+          "import { HELPERS } from './render.ts';",
           'const handlebars = Handlebars.create();',
           'handlebars.registerHelper(HELPERS);',
           'export const EMBEDDED_TEMPLATES = new Map([',

@@ -48,16 +48,16 @@ const component = new Map();
   for (const unit of units) if (!indices.has(unit)) visit(unit);
 }
 
-// Layers over the components: a component sits one above the highest one it imports.
+// Layers over the components, which import one another without a loop: a
+// component sits one above the highest one it imports.
 const layer = new Map();
-const layerOf = (unit, seen = new Set()) => {
+const layerOf = (unit) => {
   const root = component.get(unit);
   if (layer.has(root)) return layer.get(root);
-  seen.add(root);
   let highest = 0;
   for (const member of units.filter((other) => component.get(other) === root)) {
     for (const next of unitEdges.get(member)) {
-      if (component.get(next) !== root && !seen.has(component.get(next))) highest = Math.max(highest, layerOf(next, seen) + 1);
+      if (component.get(next) !== root) highest = Math.max(highest, layerOf(next) + 1);
     }
   }
   layer.set(root, highest);

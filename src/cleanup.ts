@@ -3,7 +3,7 @@
  * interrupted run. Every side effect registers how to undo itself until the
  * project is in place; Ctrl-C (or a failure) runs them synchronously.
  */
-import { CancelledError } from './options/errors.ts';
+import { CancelledError } from './errors.ts';
 
 const pending: (() => void)[] = [];
 let cancelled = false;

@@ -5,7 +5,7 @@
  */
 import { parseArgs, type ParsedArgs } from './options/args.ts';
 import { helpText } from './options/help.ts';
-import { NOT_WITH_ADOPT } from './options/schema.ts';
+import { NOT_WITH_ADOPT } from './options/runFlags.ts';
 import { applyColourPreference } from './ui/terminal.ts';
 import { VERSION } from './version.ts';
 
@@ -24,13 +24,13 @@ if (parsed.run.help) {
 } else if (parsed.run.version) {
   process.stdout.write(`${VERSION}\n`);
 } else if (parsed.run.update) {
-  const { runUpdate } = await import('./updateCommand.ts');
+  const { runUpdate } = await import('./cli/update.ts');
   runUpdate(parsed);
 } else if (parsed.run.adopt) {
-  const { runAdopt } = await import('./adoptCommand.ts');
+  const { runAdopt } = await import('./cli/adopt.ts');
   runAdopt(parsed);
 } else {
-  const { adoptable, offerAdoption, runAdopt } = await import('./adoptCommand.ts');
+  const { adoptable, offerAdoption, runAdopt } = await import('./cli/adopt.ts');
   const terminal = parsed.run.interactive ?? Boolean(process.stdin.isTTY && process.stdout.isTTY && !process.env.CI);
   // A folder that is already a Python project, asked in a terminal: adopting is likelier what was meant.
   // Flags only a new project takes (a kit, --force, --postgres...) say create was meant: no offer then.
@@ -38,7 +38,7 @@ if (parsed.run.help) {
   if (terminal && !parsed.run.yes && !forCreate && adoptable(parsed.given.directory ?? '.') && (await offerAdoption(parsed))) {
     runAdopt({ ...parsed, run: { ...parsed.run, adopt: true } });
   } else {
-    const { runCreate } = await import('./createCommand.ts');
+    const { runCreate } = await import('./cli/create.ts');
     runCreate(parsed);
   }
 }

@@ -9,7 +9,7 @@ import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { EXIT } from '../src/options/errors.ts';
+import { EXIT } from '../src/errors.ts';
 import { runCli, tempDir } from './helpers/cli.ts';
 import { changedPaths, treeHashes } from './helpers/tree.ts';
 

@@ -13,10 +13,10 @@ import { entrypointInCommand, entrypointText } from '../src/adopt/entrypoint.ts'
 import type { ProjectFiles } from '../src/adopt/files.ts';
 import { importedModules } from '../src/adopt/pythonSource.ts';
 import { choosePython } from '../src/adopt/python.ts';
-import { prepareAdoption } from '../src/adopt/run.ts';
+import { prepareAdoption } from '../src/runs/adopt.ts';
 import { allowsMinor, parseSpecifier } from '../src/adopt/specifier.ts';
-import { AdoptRefusal, EXIT } from '../src/options/errors.ts';
-import { readProject } from '../src/steps/readProject.ts';
+import { AdoptRefusal, EXIT } from '../src/errors.ts';
+import { readProject } from '../src/write/readProject.ts';
 import { inParallel, runCliAsync, snapshot, tempDir } from './helpers/cli.ts';
 
 const FIXTURES = new URL('./fixtures/adopt/', import.meta.url).pathname;

@@ -188,7 +188,8 @@ describe(`bad input: ${CASES.length} cases`, () => {
 
   it('has at least 80 cases and covers every flag and the directory', async () => {
     assert.ok(CASES.length >= 80, `${CASES.length} cases`);
-    const { OPTIONS, CONTROL_FLAGS } = await import('../src/options/schema.ts');
+    const { OPTIONS } = await import('../src/options/schema.ts');
+    const { CONTROL_FLAGS } = await import('../src/options/runFlags.ts');
     for (const flag of [...OPTIONS.map((def) => (def.flag ? `--${def.flag}` : '[directory]')), ...CONTROL_FLAGS.filter((f) => f.key !== 'version').map((f) => `--${f.flag}`)]) {
       assert.ok(CASES.some((entry) => entry.flag === flag), `no case for ${flag}`);
     }

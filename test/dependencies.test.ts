@@ -1,7 +1,7 @@
 /** What an update asks uv to add and remove, from the record, the new plan and pyproject.toml on disk. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { declared, dependencyChange, uvCommands } from '../src/core/dependencies.ts';
+import { declared, dependencyChange, uvCommands } from '../src/reconcile/dependencies.ts';
 
 const PYPROJECT = `# mine
 [project]

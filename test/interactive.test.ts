@@ -19,7 +19,7 @@ import { resolveOptions } from '../src/options/resolve.ts';
 import { fitCommand, fitStep, wrapText } from '../src/ui/format.ts';
 import { colourWanted } from '../src/ui/terminal.ts';
 import { CLI, entries, runCli, tempDir } from './helpers/cli.ts';
-import { prepareAdoption } from '../src/adopt/run.ts';
+import { prepareAdoption } from '../src/runs/adopt.ts';
 
 const ADOPT_FIXTURE = new URL('./fixtures/adopt/flat', import.meta.url).pathname;
 import { Terminal, tmuxMissing } from './helpers/tmux.ts';

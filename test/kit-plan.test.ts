@@ -4,14 +4,14 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'smol-toml';
-import { planProject, type ProjectPlan } from '../src/core/plan.ts';
-import { RECORD_PATH } from '../src/core/record.ts';
-import { kitSources } from '../src/kit/apply.ts';
+import { planProject, type ProjectPlan } from '../src/plan/plan.ts';
+import { RECORD_PATH } from '../src/record/record.ts';
+import { kitSources } from '../src/sources/kit.ts';
 import { loadKit } from '../src/kit/load.ts';
 import type { Kit } from '../src/kit/types.ts';
 import { resolveAnswers } from '../src/options/resolve.ts';
 import type { ProjectOptions } from '../src/options/schema.ts';
-import { loadTemplates } from '../src/templates.ts';
+import { loadTemplates } from '../src/templates/load.ts';
 import { copyOfExampleKit } from './helpers/kit.ts';
 
 const templates = await loadTemplates();

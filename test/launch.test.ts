@@ -17,14 +17,15 @@ import {
   managedPostgresArgs,
   unmanagedPostgresArgs,
   type Argv,
-} from '../src/core/flyCommands.ts';
-import { EXTERNAL_DATABASE_SECRET, nextSteps } from '../src/core/nextSteps.ts';
-import { planProject } from '../src/core/plan.ts';
+} from '../src/plan/flyCommands.ts';
+import { EXTERNAL_DATABASE_SECRET, nextSteps } from '../src/plan/nextSteps.ts';
+import { planProject } from '../src/plan/plan.ts';
 import { parseArgs } from '../src/options/args.ts';
 import { resolveOptions } from '../src/options/resolve.ts';
 import { POSTGRES_KINDS, SCALING_MODES, type ProjectOptions } from '../src/options/schema.ts';
-import { compareFlyToml, maskSecrets, reconcileFlyToml } from '../src/steps/launch.ts';
-import { loadTemplates } from '../src/templates.ts';
+import { maskSecrets } from '../src/steps/launch.ts';
+import { compareFlyToml, restoreFlyToml } from '../src/plan/flyTomlRestore.ts';
+import { loadTemplates } from '../src/templates/load.ts';
 import { runCli, tempDir, type CliRun } from './helpers/cli.ts';
 
 const FAKE_DIR = new URL('./fixtures/fake-fly/', import.meta.url).pathname;
@@ -223,7 +224,7 @@ describe('fly.toml after flyctl', () => {
 
   it('puts ours back even when flyctl leaves no readable file', () => {
     const text = `# header\n\n${stringify(ours)}\n`;
-    const result = reconcileFlyToml(text, 'app = ');
+    const result = restoreFlyToml(text, 'app = ');
     assert.equal(result.appName, 'a');
     assert.equal(result.report.restored, true);
     assert.match(result.report.problem ?? '', /no readable fly\.toml/);
@@ -231,7 +232,7 @@ describe('fly.toml after flyctl', () => {
 
   it('does not overwrite a fly.toml holding settings it cannot render', () => {
     const text = `# header\n\n${stringify({ ...ours, swap_size_mb: 512 })}\n`;
-    const result = reconcileFlyToml(text, stringify({ ...ours, app: 'b' }));
+    const result = restoreFlyToml(text, stringify({ ...ours, app: 'b' }));
     assert.equal(result.text, undefined);
     assert.equal(result.report.restored, false);
     assert.equal(result.appName, 'b');

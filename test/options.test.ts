@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { basename, dirname } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseArgs } from '../src/options/args.ts';
-import { UsageError } from '../src/options/errors.ts';
+import { UsageError } from '../src/errors.ts';
 import { helpText } from '../src/options/help.ts';
 import { resolveOptions, type Asker } from '../src/options/resolve.ts';
 import { rerunArgs } from '../src/options/rerun.ts';
-import { BASE_DEPENDENCIES, BASE_DEV_DEPENDENCIES, POSTGRES_DEPENDENCIES } from '../src/core/versions.ts';
+import { BASE_DEPENDENCIES, BASE_DEV_DEPENDENCIES, POSTGRES_DEPENDENCIES } from '../src/plan/versions.ts';
 import { LOCKED_PACKAGES, legacyDatabaseName, normalizePackageName } from '../src/options/rules.ts';
 import { OPTIONS, appNameFromDirectory, type Environment, type ProjectOptions } from '../src/options/schema.ts';
 

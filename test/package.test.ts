@@ -17,7 +17,7 @@ describe('the published package', () => {
   const files = pack!.files.map((file) => file.path);
 
   it('ships the bundle and the types; the templates travel inside the bundle', async () => {
-    for (const path of ['index.js', 'dist/cli.js', 'dist/api.js', 'dist/api.d.ts', 'dist/types/api.d.ts', 'dist/types/create.d.ts', 'dist/types/kit/types.d.ts']) {
+    for (const path of ['index.js', 'dist/cli.js', 'dist/api.js', 'dist/api.d.ts', 'dist/types/api.d.ts', 'dist/types/runs/create.d.ts', 'dist/types/kit/types.d.ts']) {
       assert.ok(files.includes(path), `${path} is packed`);
     }
     assert.ok(!files.some((path) => /^(src|test|templates)\//.test(path)), 'sources, tests and template sources stay out');
@@ -25,6 +25,12 @@ describe('the published package', () => {
     assert.equal(typeof bundle.create, 'function', 'the one-call API is exported');
     const embedded = await bundle.loadTemplates();
     for (const key of ['base/_gitignore', 'base/_dockerignore', 'workflows/_github/workflows/ci.yml.hbs']) assert.ok(embedded.has(key), `${key} is in the bundle`);
+  });
+
+  it('exports the names test/fixtures/api-surface.txt lists, values and types, and no others', async () => {
+    // @ts-expect-error: a plain .mjs script, without declarations.
+    const { apiSurface } = (await import('../scripts/api-surface.mjs')) as { apiSurface: (root: string) => Promise<string> };
+    assert.equal(await apiSurface(root), readFileSync(`${root}test/fixtures/api-surface.txt`, 'utf8'), 'a change to the public surface updates the fixture on purpose');
   });
 
   it('has no runtime dependencies: npm create downloads one tarball', () => {

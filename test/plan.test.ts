@@ -3,13 +3,14 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { dirname, join, relative, sep } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'smol-toml';
-import { wantsHighAvailability } from '../src/core/flyCommands.ts';
-import { POSTGRES_MAJOR } from '../src/core/versions.ts';
-import { outputPath, planProject, type ProjectPlan } from '../src/core/plan.ts';
+import { wantsHighAvailability } from '../src/plan/flyCommands.ts';
+import { POSTGRES_MAJOR } from '../src/plan/versions.ts';
+import { planProject, type ProjectPlan } from '../src/plan/plan.ts';
+import { outputPath } from '../src/templates/render.ts';
 import { parseArgs } from '../src/options/args.ts';
 import { resolveOptions } from '../src/options/resolve.ts';
 import { POSTGRES_KINDS, PYTHON_VERSIONS, SCALING_MODES, type ProjectOptions } from '../src/options/schema.ts';
-import { loadTemplates } from '../src/templates.ts';
+import { loadTemplates } from '../src/templates/load.ts';
 
 const templates = await loadTemplates();
 const env = { hasGit: true, hasUv: true, insideGitRepo: false };

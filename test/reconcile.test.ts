@@ -1,10 +1,10 @@
 /** The one decision step and the merge under it, as a table of cases. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { merge3 } from '../src/core/diff3.ts';
-import { fileMode } from '../src/core/fileModes.ts';
-import { mergeCheck, reconcileFile, type Action, type Base } from '../src/core/reconcile.ts';
-import { textHash } from '../src/core/text.ts';
+import { merge3 } from '../src/reconcile/diff3.ts';
+import { fileMode } from '../src/record/fileModes.ts';
+import { mergeCheck, reconcileFile, type Action, type Base } from '../src/reconcile/reconcile.ts';
+import { textHash } from '../src/record/text.ts';
 
 const B = 'a\nb\nc\nd\ne\n';
 const managed = (text: string): Base => ({ text, sha256: textHash(text) });

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { parseRecord, RecordError } from '../src/core/readRecord.ts';
-import { RECORD_PATH } from '../src/core/record.ts';
-import { textHash } from '../src/core/text.ts';
-import { update } from '../src/update.ts';
+import { parseRecord, RecordError } from '../src/record/readRecord.ts';
+import { RECORD_PATH } from '../src/record/record.ts';
+import { textHash } from '../src/record/text.ts';
+import { update } from '../src/runs/update.ts';
 import { tempDir } from './helpers/cli.ts';
 
 const FIXTURE = new URL('./fixtures/release-0.1.0/default/', import.meta.url).pathname;

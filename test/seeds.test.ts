@@ -6,12 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fileMode } from '../src/core/fileModes.ts';
-import { planProject, type ProjectPlan } from '../src/core/plan.ts';
+import { fileMode } from '../src/record/fileModes.ts';
+import { planProject, type ProjectPlan } from '../src/plan/plan.ts';
 import { parseArgs } from '../src/options/args.ts';
 import { resolveOptions } from '../src/options/resolve.ts';
 import { POSTGRES_KINDS, PYTHON_VERSIONS, SCALING_MODES } from '../src/options/schema.ts';
-import { loadTemplates } from '../src/templates.ts';
+import { loadTemplates } from '../src/templates/load.ts';
 
 const templates = await loadTemplates();
 const env = { hasGit: true, hasUv: true, insideGitRepo: false };

@@ -1,5 +1,5 @@
 /** What --adopt found and where it found it, as lines shown before anything is written. */
-import type { AdoptionPlan } from '../core/adoptPlan.ts';
+import type { AdoptionPlan } from './plan.ts';
 import type { Detection } from './detect.ts';
 import { entrypointText } from './entrypoint.ts';
 

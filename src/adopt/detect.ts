@@ -1,11 +1,11 @@
 /**
  * Everything --adopt needs to know about a project, from its files alone,
  * each answer with where it came from; or one refusal saying what stops it
- * and what to do. Pure: the files are read by src/steps/readProject.ts.
+ * and what to do. Pure: the files are read by src/write/readProject.ts.
  */
-import { LIVENESS_PATH } from '../core/flyToml.ts';
-import { RECORD_PATH } from '../core/record.ts';
-import { AdoptRefusal } from '../options/errors.ts';
+import { LIVENESS_PATH } from '../plan/flyToml.ts';
+import { RECORD_PATH } from '../record/record.ts';
+import { AdoptRefusal } from '../errors.ts';
 import type { PythonVersion } from '../options/schema.ts';
 import { hasFile, textOf, type ProjectFiles } from './files.ts';
 import { findEntrypoint, type Entrypoint } from './entrypoint.ts';

@@ -6,7 +6,7 @@
  * fastapi-cli: `app`, then `api`, then the one FastAPI object; else the one
  * factory (served with uvicorn's --factory).
  */
-import { AdoptRefusal } from '../options/errors.ts';
+import { AdoptRefusal } from '../errors.ts';
 import { hasFile, textOf, type ProjectFiles } from './files.ts';
 import { factories, fastapiAssignments, topLevelAssignments, topLevelFunctions } from './pythonSource.ts';
 

@@ -4,11 +4,11 @@
  * Procfile (the web command). They are read for answers, never rewritten.
  */
 import { parse } from 'smol-toml';
-import { AdoptRefusal } from '../options/errors.ts';
+import { AdoptRefusal } from '../errors.ts';
 import type { ScalingMode, VmSize } from '../options/schema.ts';
 import { VM_SIZES } from '../options/schema.ts';
 import { formatMemory } from '../options/rules.ts';
-import { APP_PORT } from '../core/versions.ts';
+import { APP_PORT } from '../plan/versions.ts';
 import { textOf, type ProjectFiles } from './files.ts';
 
 export interface ExistingFly {

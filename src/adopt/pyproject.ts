@@ -4,7 +4,7 @@
  * fastapi-cli's `[tool.fastapi]`.
  */
 import { parse } from 'smol-toml';
-import { AdoptRefusal } from '../options/errors.ts';
+import { AdoptRefusal } from '../errors.ts';
 
 export interface PyProject {
   name: string | undefined;

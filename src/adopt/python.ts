@@ -3,7 +3,7 @@
  * version we support that requires-python allows. Never the host's: the
  * machine running us says nothing about what the project was written for.
  */
-import { AdoptRefusal } from '../options/errors.ts';
+import { AdoptRefusal } from '../errors.ts';
 import { PYTHON_VERSIONS, type PythonVersion } from '../options/schema.ts';
 import { SpecifierError, allowsMinor, parseSpecifier } from './specifier.ts';
 

@@ -4,8 +4,8 @@
  * deployment files and record laid over them, since the build and the
  * deploy run from the root.
  */
-import { AdoptRefusal } from '../options/errors.ts';
-import { RECORD_PATH } from '../core/record.ts';
+import { AdoptRefusal } from '../errors.ts';
+import { RECORD_PATH } from '../record/record.ts';
 import { hasFile, textOf, type ProjectFiles } from './files.ts';
 import { distributionName, readPyProject } from './pyproject.ts';
 

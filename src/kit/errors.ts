@@ -1,4 +1,4 @@
-import { UsageError } from '../options/errors.ts';
+import { UsageError } from '../errors.ts';
 
 /**
  * A kit that cannot be used: unreadable, malformed, invalid, or at odds with

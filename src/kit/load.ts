@@ -6,11 +6,11 @@
 import { lstat, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
-import { outputPath } from '../core/plan.ts';
-import type { Template } from '../core/render.ts';
+import { outputPath } from '../templates/render.ts';
+import type { Template } from '../templates/render.ts';
 import { OPTIONS, type OptionDef, type ProjectOptions } from '../options/schema.ts';
 import { optionFromData } from '../options/values.ts';
-import { compileTemplates } from '../templates.ts';
+import { compileTemplates } from '../templates/load.ts';
 import { KitError } from './errors.ts';
 import { parseRange, parseVersion } from './semver.ts';
 import type { Kit, KitSource } from './types.ts';

@@ -1,4 +1,4 @@
-import type { Template } from '../core/render.ts';
+import type { Template } from '../templates/render.ts';
 import type { ProjectOptions } from '../options/schema.ts';
 
 /** Where a kit came from, as the user named it, and how it was read. */

@@ -2,9 +2,10 @@
  * Turns argv into given option values and run flags, driven by the schema.
  * Every value is parsed here, so a bad flag fails before any question is asked.
  */
-import { UsageError } from './errors.ts';
+import { UsageError } from '../errors.ts';
 import { controlCharacterProblem } from './rules.ts';
-import { ADOPT_ONLY_FLAGS, CONTROL_FLAGS, NOT_WITH_ADOPT, ON_CONFLICT, OPTIONS, UPDATE_ONLY, type OptionDef, type ProjectOptions, type RunFlags } from './schema.ts';
+import { ADOPT_ONLY_FLAGS, CONTROL_FLAGS, NOT_WITH_ADOPT, ON_CONFLICT, UPDATE_ONLY, type RunFlags } from './runFlags.ts';
+import { OPTIONS, type OptionDef, type ProjectOptions } from './schema.ts';
 
 export interface ParsedArgs {
   given: Partial<ProjectOptions>;

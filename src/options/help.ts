@@ -1,5 +1,6 @@
 /** `--help`, written from the schema so it can never fall behind the flags. */
-import { CONTROL_FLAGS, OPTIONS } from './schema.ts';
+import { CONTROL_FLAGS } from './runFlags.ts';
+import { OPTIONS } from './schema.ts';
 
 const WIDTH = 80;
 const COLUMN = 28;

@@ -1,11 +1,13 @@
 /**
- * Resolves the final options from ordered sources of answers: flags, then a
- * kit's locked values, (a saved record, later), then a kit's defaults, then a
- * prompt, then the built-in default. The same walk over the schema serves
- * interactive and non-interactive runs.
+ * Resolves the final options from ordered sources of answers: the flags,
+ * then the sources a run hands in (src/sources/: a kit's locks, a saved
+ * record, an existing project's files, a kit's defaults), then a prompt,
+ * then the built-in default. The same walk over the schema serves create,
+ * update and adopt, interactive or not; each run's list of sources, in
+ * order, is in its file under src/runs/.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { UsageError } from './errors.ts';
+import { UsageError } from '../errors.ts';
 import { controlCharacterProblem } from './rules.ts';
 import { OPTIONS, flagName, type Environment, type OptionDef, type ProjectOptions } from './schema.ts';
 

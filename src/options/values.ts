@@ -3,7 +3,7 @@
  * rather than as flag text: turned into the flag's text and read by the
  * flag's own parser, so every route to a value is checked the same way.
  */
-import { UsageError } from './errors.ts';
+import { UsageError } from '../errors.ts';
 import { OPTIONS, type OptionDef, type ProjectOptions } from './schema.ts';
 
 /** The parsed value, or a UsageError whose one-line message the caller prefixes with where the value was. */
@@ -44,3 +44,6 @@ export function answersFromData(input: Record<string, unknown>, control: Readonl
   }
   return given as Partial<ProjectOptions>;
 }
+
+/** Project answers given as data (create(), update()): every option but the directory, each optional. */
+export type ProjectAnswers = { [K in keyof Omit<ProjectOptions, 'directory'>]?: ProjectOptions[K] };

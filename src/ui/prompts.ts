@@ -2,11 +2,11 @@
 import * as p from '@clack/prompts';
 import { readdirSync, statSync } from 'node:fs';
 import { styleText } from 'node:util';
-import { CancelledError } from '../options/errors.ts';
+import { CancelledError } from '../errors.ts';
 import { kitLabel, type Kit } from '../kit/types.ts';
 import { valueProblem, type AnswerOrigins, type Asker } from '../options/resolve.ts';
 import { OPTIONS, type OptionDef, type PostgresKind, type ProjectOptions } from '../options/schema.ts';
-import { REGIONS } from '../regions.ts';
+import { REGIONS } from '../options/regions.ts';
 import { wrapText } from './format.ts';
 import { columns } from './terminal.ts';
 

@@ -4,10 +4,10 @@
  * conflict has its answer, so Ctrl-C here leaves the project as it was.
  */
 import * as p from '@clack/prompts';
-import { showDiff } from '../core/diff3.ts';
-import { CancelledError } from '../options/errors.ts';
-import type { OnConflict } from '../options/schema.ts';
-import type { Conflict } from '../update.ts';
+import { showDiff } from '../reconcile/diff3.ts';
+import { CancelledError } from '../errors.ts';
+import type { OnConflict } from '../options/runFlags.ts';
+import type { Conflict } from '../runs/update.ts';
 
 export async function askConflict(conflict: Conflict): Promise<OnConflict> {
   for (;;) {

@@ -22,7 +22,7 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEBIAN_RELEASE, UV_VERSION } from '../../src/core/versions.ts';
+import { DEBIAN_RELEASE, UV_VERSION } from '../../src/plan/versions.ts';
 import { pathToFileURL } from 'node:url';
 import { docker, dockerQuiet, findEngine, type Engine } from './engine.ts';
 import { CheckFailure, mustRun } from './run.ts';

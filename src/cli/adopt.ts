@@ -1,0 +1,92 @@
+/**
+ * An --adopt run of the command line: read and detect, show what was found
+ * and from where, then write our files beside the user's. Every decision is
+ * in the API (src/adopt/run.ts); this file only talks.
+ */
+import * as p from '@clack/prompts';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { formatDetection, formatWrites } from '../adopt/describe.ts';
+import { prepareAdoption } from '../runs/adopt.ts';
+import { RECORD_PATH } from '../record/record.ts';
+import { CancelledError, EXIT } from '../errors.ts';
+import type { ParsedArgs } from '../options/args.ts';
+import { writeAdoption } from '../runs/writeAdoption.ts';
+import { VERSION } from '../version.ts';
+
+function isInteractive(flag: boolean | undefined): boolean {
+  if (flag !== undefined) return flag;
+  return Boolean(process.stdin.isTTY && process.stdout.isTTY && !process.env.CI);
+}
+
+/** A folder holding a pyproject.toml but no record of ours: a project to adopt rather than create in. */
+export function adoptable(directory: string): boolean {
+  const dir = resolve(directory);
+  return existsSync(join(dir, 'pyproject.toml')) && !existsSync(join(dir, RECORD_PATH));
+}
+
+function cancelled<T>(value: T | symbol): T {
+  if (p.isCancel(value)) throw new CancelledError();
+  return value as T;
+}
+
+async function main({ given, run }: ParsedArgs, interactive: boolean): Promise<number> {
+  const directory = given.directory ?? '.';
+  const prepared = await prepareAdoption({
+    directory,
+    given,
+    flags: { entrypoint: run.entrypoint, package: run.package, newFiles: run.adoptNewFiles, addHealth: run.addHealth },
+    chooseEntrypoint: interactive
+      ? async (candidates) => cancelled<string>(await p.select<string>({ message: 'Which app should the image serve?', options: candidates.map((value) => ({ value, label: value })) }))
+      : undefined,
+  });
+  const { detection, plan } = prepared;
+  const found = formatDetection(detection);
+  const writes = formatWrites(plan);
+  if (interactive) {
+    p.note(found, `Detected in ${directory}`);
+    p.note(writes, run.dryRun ? 'Would write' : 'Will write (nothing else is touched)');
+  } else {
+    process.stdout.write(`Detected in ${resolve(directory)}:\n${found}\n\n${run.dryRun ? 'Would write' : 'Writing'}:\n${writes}\n`);
+  }
+  if (run.dryRun) return EXIT.ok;
+  if (interactive && !run.yes && !cancelled(await p.confirm({ message: 'Write these files?' }))) throw new CancelledError();
+
+  const written = await writeAdoption(plan);
+  const next = [
+    ...plan.todo,
+    ...detection.besideTheirs.map((path) => `Compare ${path}.new with ${path}; move it over yours when it suits`),
+    'Deploy: fly launch --no-deploy --copy-config for a new app (it keeps our fly.toml), then fly deploy',
+  ];
+  const done = `Adopted: wrote ${written.join(', ')}`;
+  if (interactive) {
+    p.note(next.join('\n'), 'Next');
+    p.outro(done);
+  } else {
+    process.stdout.write(`\nNext:\n${next.map((line) => `  ${line}`).join('\n')}\n${done}\n`);
+  }
+  return EXIT.ok;
+}
+
+function fail(error: unknown): never {
+  const code = (error as { exitCode?: number }).exitCode ?? EXIT.failure;
+  process.stderr.write(`create-fly-fastapi: ${error instanceof CancelledError ? 'cancelled: nothing was written' : (error as Error).message}\n`);
+  process.exit(code);
+}
+
+export function runAdopt(parsed: ParsedArgs): void {
+  const interactive = isInteractive(parsed.run.interactive);
+  if (interactive) p.intro(`create-fly-fastapi ${VERSION}: adopting an existing FastAPI project for Fly.io`);
+  main(parsed, interactive).then((code) => process.exit(code), fail);
+}
+
+/**
+ * An interactive create run on a folder with a pyproject.toml and no record:
+ * offer --adopt; on no, the create run goes on as asked.
+ */
+export async function offerAdoption(parsed: ParsedArgs): Promise<boolean> {
+  const directory = parsed.given.directory ?? '.';
+  const yes = await p.confirm({ message: `${directory} holds a pyproject.toml: add our Dockerfile, fly.toml and checks to it (--adopt)? Its code is not touched.` });
+  if (p.isCancel(yes)) fail(new CancelledError());
+  return yes === true;
+}

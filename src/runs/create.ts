@@ -1,0 +1,104 @@
+/**
+ * One call that does what the command line does, without a question:
+ *
+ *   const report = await create({ directory: 'my-api', kit: '@acme/fly-kit@^1', regions: ['fra'] });
+ *
+ * Options are the CLI's, camelCased (`minMachines`, `vmSize`), given as data
+ * and checked by the flags' own parsers; what is not given takes the kit's
+ * default, then ours, as `--yes` does. Bad input throws the error the CLI
+ * would exit with (`exitCode` 2 or 3); a failed follow-up step (uv lock, fly
+ * launch) does not throw: the project is there, and the report says what failed.
+ */
+import { planProject, type ProjectPlan } from '../plan/plan.ts';
+import { prepareKit } from '../kit/prepare.ts';
+import { kitAnswerSources } from '../sources/kit.ts';
+import type { Kit } from '../kit/types.ts';
+import { EXIT, UsageError } from '../errors.ts';
+import { resolveAnswers, type AnswerOrigins } from '../options/resolve.ts';
+import type { ProjectOptions } from '../options/schema.ts';
+import { answersFromData, type ProjectAnswers } from '../options/values.ts';
+import { launchApp, type LaunchResult } from '../steps/launch.ts';
+import { createProject, type CreateResult } from './createProject.ts';
+import { detectEnvironment } from '../steps/tools.ts';
+import { loadTemplates } from '../templates/load.ts';
+import { VERSION } from '../version.ts';
+
+export interface CreateOptions extends ProjectAnswers {
+  /** Where to write the project, relative to the current directory or absolute. */
+  directory: string;
+  /** A starter kit: a folder, a .tgz, or an npm package spec, as `--kit` takes. */
+  kit?: string;
+  /** Add to a non-empty directory; a file that would change is still refused. */
+  force?: boolean;
+  /** Lines printed by `uv lock` and flyctl as they come. */
+  onOutput?: (line: string) => void;
+}
+
+export type FileStatus = 'created' | 'identical';
+export type StepName = 'write' | 'lock' | 'git' | 'launch';
+export type StepOutcome = 'done' | 'failed' | 'skipped';
+
+export interface CreateReport {
+  /** The project's absolute path. */
+  directory: string;
+  options: ProjectOptions;
+  /** Where each answer came from: flag (given here), kit-lock, kit-default or default. */
+  origins: AnswerOrigins;
+  kit?: { name: string; version: string; source: string };
+  /** Every file of the project, and what happened to it. */
+  files: { path: string; status: FileStatus }[];
+  /** Each step, in order, with its outcome; `output` holds a failed tool's last lines. */
+  steps: { step: StepName; outcome: StepOutcome; output?: string }[];
+  launch?: LaunchResult;
+  /** What the CLI would exit with: 0, or 4 when uv lock or fly launch failed. */
+  exitCode: number;
+}
+
+/** create()'s own keys, not project options. */
+const CREATE_CONTROL = new Set(['directory', 'kit', 'force', 'onOutput']);
+
+function givenAnswers(input: CreateOptions): Partial<ProjectOptions> {
+  const given = { ...answersFromData(input as unknown as Record<string, unknown>, CREATE_CONTROL), directory: input.directory };
+  if (typeof input.directory !== 'string' || input.directory.trim() === '') throw new UsageError('directory: must be a path');
+  return given as Partial<ProjectOptions>;
+}
+
+function stepsOf(options: ProjectOptions, result: CreateResult): CreateReport['steps'] {
+  const steps: CreateReport['steps'] = [{ step: 'write', outcome: 'done' }];
+  steps.push(options.lock ? { step: 'lock', outcome: result.locked ? 'done' : 'failed', ...(!result.locked && { output: result.lockOutput }) } : { step: 'lock', outcome: 'skipped' });
+  steps.push({ step: 'git', outcome: result.git === 'failed' ? 'failed' : result.git === 'skipped' ? 'skipped' : 'done' });
+  return steps;
+}
+
+export async function create(input: CreateOptions): Promise<CreateReport> {
+  const given = givenAnswers(input);
+  const kit = input.kit === undefined ? undefined : await prepareKit(input.kit);
+  const { options, origins } = await resolveAnswers(given, {
+    env: detectEnvironment(input.directory),
+    yes: true,
+    sources: kitAnswerSources(kit),
+  });
+  const plan: ProjectPlan = planProject(options, await loadTemplates(), { generatorVersion: VERSION, kit, origins });
+  const result = await createProject(plan, { force: input.force ?? false, onToolOutput: input.onOutput });
+
+  const steps = stepsOf(options, result);
+  let launch: LaunchResult | undefined;
+  if (options.launch) {
+    launch = await launchApp(options, { dir: result.dir, onOutput: input.onOutput });
+    steps.push({ step: 'launch', outcome: launch.ok ? 'done' : 'failed' });
+  } else {
+    steps.push({ step: 'launch', outcome: 'skipped' });
+  }
+  const files = plan.files.map((file) => ({ path: file.path, status: (result.unchanged.includes(file.path) ? 'identical' : 'created') as FileStatus }));
+  if (result.locked) files.push({ path: 'uv.lock', status: 'created' });
+  return {
+    directory: result.dir,
+    options,
+    origins,
+    ...(kit && { kit: { name: kit.name, version: kit.version, source: kit.source.spec } }),
+    files: files.sort((a, b) => a.path.localeCompare(b.path)),
+    steps,
+    launch,
+    exitCode: steps.some((step) => step.outcome === 'failed' && step.step !== 'git') ? EXIT.followUpFailed : EXIT.ok,
+  };
+}

@@ -1,0 +1,246 @@
+/**
+ * An update: the same pipeline as create, filled differently. The record's
+ * answers join the sources (flags still win), the plan is made anew, every
+ * file is decided by reconcileFile (base = the record's text, yours = the
+ * disk, new = the plan), conflicts are resolved as asked, and only then the
+ * one writer applies the decisions. Nothing is written before every decision
+ * is made, so a cancel at a conflict prompt leaves the project as it was.
+ *
+ *   const report = await update({ directory: 'my-api', scaling: 'always-on' });
+ */
+import { existsSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { declared, dependencyChange, isEmptyChange, uvCommands } from '../reconcile/dependencies.ts';
+import { fileMode } from '../record/fileModes.ts';
+import { planProject } from '../plan/plan.ts';
+import { mergeCheck, reconcileFile, type Decision } from '../reconcile/reconcile.ts';
+import { keptOrigins, recordSource } from '../sources/record.ts';
+import type { ReadRecord } from '../record/readRecord.ts';
+import type { FileOwner } from '../record/fileModes.ts';
+import { RECORD_PATH, type Dependencies } from '../record/record.ts';
+import { detectEnvironment } from '../steps/tools.ts';
+import { kitSources } from '../sources/kit.ts';
+import { EXIT, RefusedError, UsageError } from '../errors.ts';
+import { replanAdoption } from './replanAdoption.ts';
+import { resolveAnswers, type AnswerOrigins } from '../options/resolve.ts';
+import type { OnConflict } from '../options/runFlags.ts';
+import type { ProjectOptions } from '../options/schema.ts';
+import type { ProjectAnswers } from '../options/values.ts';
+import { runUv } from '../steps/commands.ts';
+import { uncommittedPaths } from '../steps/gitStatus.ts';
+import { applyWrites, readOnDisk, type FileWrite } from '../write/applyWrites.ts';
+import { loadTemplates } from '../templates/load.ts';
+import { checkVersions, givenAnswers, kitFor, readProjectRecord } from './updateSources.ts';
+import { VERSION } from '../version.ts';
+
+export type UpdateStatus = 'created' | 'updated' | 'merged' | 'identical' | 'kept' | 'conflict' | 'deleted by you' | 'removed';
+
+/** What is shown to whoever resolves a conflict (the prompt, or a caller of update()). */
+export interface Conflict {
+  path: string;
+  reason: string;
+  yours: string;
+  next: string;
+  markers: string;
+}
+
+export interface UpdateOptions extends ProjectAnswers {
+  /** The project; default: the current directory. */
+  directory?: string;
+  /** A (newer) starter kit; default: the one the record names. */
+  kit?: string;
+  /** Without `resolve`: what to do with each conflict. Default new-file. */
+  onConflict?: OnConflict;
+  /** Asked per conflict before anything is written (the CLI's prompt); overrides onConflict. */
+  resolve?: (conflict: Conflict) => Promise<OnConflict>;
+  /** Decide and report; write nothing. */
+  dryRun?: boolean;
+  /** Like dryRun; exitCode 7 when the update would change something. */
+  check?: boolean;
+  /** Touch files that have uncommitted changes. */
+  allowDirty?: boolean;
+  /** Called once the files are written, before uv runs (a cancel after it must not say "nothing was written"). */
+  onWritten?: () => void;
+}
+
+export interface UpdateFile {
+  path: string;
+  status: UpdateStatus;
+  reason?: string;
+  /** For a conflict: what was done about it. */
+  resolution?: OnConflict;
+  /** Files written beside it: <path>.new, <path>.bak. */
+  beside?: string[];
+}
+
+export interface UpdateReport {
+  directory: string;
+  /** The generator versions: the record's, and this one. */
+  from: string;
+  to: string;
+  options: ProjectOptions;
+  origins: AnswerOrigins;
+  files: UpdateFile[];
+  /** uv commands run (or that would run) for dependencies, argv after `uv`. */
+  dependencies: { command: string[]; ok?: boolean; output?: string }[];
+  /** True when something was (or, with dryRun/check, would be) written. */
+  changed: boolean;
+  written: boolean;
+  /** 0; 5 when conflicts are left; 7 for check with changes; 4 when a uv command failed. */
+  exitCode: number;
+}
+
+const STATUS: Record<Exclude<Decision['action'], 'gone'>, UpdateStatus> = {
+  create: 'created',
+  identical: 'identical',
+  update: 'updated',
+  keep: 'kept',
+  merge: 'merged',
+  conflict: 'conflict',
+  'in-the-way': 'conflict',
+  'deleted-by-you': 'deleted by you',
+  remove: 'removed',
+};
+
+interface Decided {
+  files: UpdateFile[];
+  writes: FileWrite[];
+  conflicts: Conflict[];
+  decisions: Map<string, Decision>;
+}
+
+/** reconcileFile for every path of the plan or the record (the record itself aside). */
+function decideAll(dir: string, record: ReadRecord, planned: ReadonlyMap<string, string>, owners: ReadonlyMap<string, FileOwner>): Decided {
+  const paths = [...new Set([...planned.keys(), ...Object.keys(record.files)])].filter((path) => path !== RECORD_PATH).sort();
+  const out: Decided = { files: [], writes: [], conflicts: [], decisions: new Map() };
+  for (const path of paths) {
+    const recorded = record.files[path];
+    const owner: FileOwner = owners.get(path) ?? recorded?.owner ?? 'create-fly-fastapi';
+    const onDisk = readOnDisk(dir, path);
+    const next = planned.get(path);
+    const decision = reconcileFile(recorded && { sha256: recorded.sha256, text: recorded.text }, onDisk, next, fileMode(path, owner), mergeCheck(path, planned, record.mode));
+    out.decisions.set(path, decision);
+    if (decision.action === 'gone') continue;
+    out.files.push({ path, status: STATUS[decision.action], ...(decision.reason && { reason: decision.reason }) });
+    if (decision.write !== undefined) out.writes.push({ kind: 'write', path, content: decision.write });
+    if (decision.action === 'remove') out.writes.push({ kind: 'remove', path });
+    if (decision.action === 'conflict' || decision.action === 'in-the-way') {
+      out.conflicts.push({ path, reason: decision.reason ?? '', yours: typeof onDisk === 'string' ? onDisk : '', next: next ?? '', markers: decision.markers ?? next ?? '' });
+    }
+  }
+  return out;
+}
+
+/** Every conflict settled (asked, or as onConflict says) before anything is written. */
+async function settle(dir: string, decided: Decided, input: UpdateOptions): Promise<void> {
+  for (const conflict of decided.conflicts) {
+    let how = input.resolve ? await input.resolve(conflict) : (input.onConflict ?? 'new-file');
+    // Only a regular file can carry markers or be replaced; anything else gets the new text beside it.
+    if (typeof readOnDisk(dir, conflict.path) === 'object' && how !== 'keep') how = 'new-file';
+    const entry = decided.files.find((file) => file.path === conflict.path)!;
+    entry.resolution = how;
+    if (how === 'new-file') {
+      decided.writes.push({ kind: 'write', path: `${conflict.path}.new`, content: conflict.next });
+      entry.beside = [`${conflict.path}.new`];
+    } else if (how === 'markers') {
+      decided.writes.push({ kind: 'write', path: conflict.path, content: conflict.markers });
+    } else if (how === 'overwrite') {
+      decided.writes.push({ kind: 'write', path: conflict.path, content: conflict.next, backup: true });
+      entry.beside = [`${conflict.path}.bak`];
+    }
+  }
+}
+
+/** The uv commands: a pyproject.toml of yours is changed by uv, never rewritten; one replaced whole is relocked. */
+function dependencySteps(dir: string, record: ReadRecord, next: Dependencies, pyproject: Decision | undefined): string[][] {
+  const hasLock = existsSync(join(dir, 'uv.lock'));
+  const onDisk = readOnDisk(dir, 'pyproject.toml');
+  if (typeof onDisk === 'string' && (pyproject?.action === 'keep' || pyproject?.action === 'conflict')) {
+    let present;
+    try {
+      present = declared(onDisk);
+    } catch (error) {
+      throw new RefusedError(`pyproject.toml: does not parse, so its dependencies cannot be updated (${(error as Error).message.split('\n')[0]})`);
+    }
+    const change = dependencyChange(record.dependencies, next, present);
+    return isEmptyChange(change) ? [] : uvCommands(change, hasLock);
+  }
+  return pyproject?.action === 'update' && hasLock ? [['lock']] : [];
+}
+
+/** Refuses (exit 6) when a file the update may write has changes git does not hold. */
+function checkClean(dir: string, paths: readonly string[]): void {
+  const dirty = uncommittedPaths(dir, paths.filter((path) => existsSync(join(dir, path)))) ?? [];
+  if (dirty.length === 0) return;
+  const list = `${dirty.slice(0, 5).join(', ')}${dirty.length > 5 ? ` and ${dirty.length - 5} more` : ''}`;
+  throw new RefusedError(`uncommitted changes in ${list}: commit or stash them first, or use --allow-dirty`);
+}
+
+/** A project we generated: planned as create would, with the record's answers as a source. */
+async function planGenerated(dir: string, record: ReadRecord, given: Partial<ProjectOptions>, shown: string, input: UpdateOptions) {
+  const kit = await kitFor(input.kit ?? record.kit?.source, record);
+  const kitParts = kit ? kitSources(kit) : undefined;
+  const sources = [...(kitParts ? [kitParts.locked] : []), recordSource(record, shown), ...(kitParts ? [kitParts.defaults] : [])];
+  const { options, origins } = await resolveAnswers(given, { env: detectEnvironment(dir), yes: true, sources });
+  const plan = planProject(options, await loadTemplates(), { generatorVersion: VERSION, kit, origins: keptOrigins(record, origins) });
+  return { options, origins, plan };
+}
+
+/** A project --adopt took: detected again and planned as --adopt would (src/runs/replanAdoption.ts). */
+async function planAdopted(dir: string, record: ReadRecord, given: Partial<ProjectOptions>, shown: string, input: UpdateOptions) {
+  if (input.kit !== undefined) throw new UsageError('--kit: does not apply to a project --adopt took');
+  return replanAdoption(dir, record, given, shown, await loadTemplates());
+}
+
+export async function update(input: UpdateOptions = {}): Promise<UpdateReport> {
+  const shown = input.directory ?? '.';
+  const dir = resolve(shown);
+  const record = readProjectRecord(dir, shown);
+  checkVersions(record, shown);
+  // The directory as the rerun line names it: the project's own folder, wherever it now is.
+  const given = { ...givenAnswers(input as Record<string, unknown>), directory: basename(dir) };
+  const { options, origins, plan } = record.mode === 'adopted' ? await planAdopted(dir, record, given, shown, input) : await planGenerated(dir, record, given, shown, input);
+
+  const planned = new Map(plan.files.map((file) => [file.path, file.content]));
+  const decided = decideAll(dir, record, planned, plan.owners);
+  const uv = dependencySteps(dir, record, plan.dependencies, decided.decisions.get('pyproject.toml'));
+  const writing = !input.check && !input.dryRun;
+  if (writing && !input.allowDirty) {
+    // Before any question: a conflict may be written over when it is asked about, or by markers/overwrite.
+    const mayWrite = input.resolve || input.onConflict === 'markers' || input.onConflict === 'overwrite';
+    const touched = [...decided.writes.map((change) => change.path), ...(mayWrite ? decided.conflicts.map((conflict) => conflict.path) : [])];
+    checkClean(dir, [...touched, RECORD_PATH, ...(uv.length ? ['pyproject.toml', 'uv.lock'] : [])]);
+  }
+  await settle(dir, decided, writing ? input : { ...input, resolve: undefined, onConflict: input.onConflict ?? 'new-file' });
+
+  const { files, writes } = decided;
+  const recordText = planned.get(RECORD_PATH)!;
+  const changed = writes.length > 0 || uv.length > 0;
+  // The record follows the files: unchanged when nothing else is.
+  if (changed || readOnDisk(dir, RECORD_PATH) !== recordText) writes.push({ kind: 'write', path: RECORD_PATH, content: recordText });
+
+  const report: UpdateReport = {
+    directory: dir,
+    from: record.generator?.version ?? 'unknown',
+    to: VERSION,
+    options,
+    origins,
+    files,
+    dependencies: uv.map((command) => ({ command })),
+    changed,
+    written: false,
+    exitCode: EXIT.ok,
+  };
+  if (input.check) return { ...report, exitCode: changed ? EXIT.wouldChange : EXIT.ok };
+  if (input.dryRun) return report;
+
+  if (writes.length > 0) applyWrites(dir, writes);
+  input.onWritten?.();
+  for (const entry of report.dependencies) {
+    const result = await runUv(dir, entry.command);
+    Object.assign(entry, { ok: result.ok, ...(!result.ok && { output: result.output }) });
+  }
+  const left = files.filter((file) => file.status === 'conflict' && file.resolution !== 'overwrite').length;
+  const uvFailed = report.dependencies.some((entry) => entry.ok === false);
+  return { ...report, written: writes.length > 0, exitCode: left > 0 ? EXIT.conflicts : uvFailed ? EXIT.followUpFailed : EXIT.ok };
+}

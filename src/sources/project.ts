@@ -1,0 +1,33 @@
+/**
+ * An existing project's answers, as --adopt detected them from its files
+ * (its fly.toml, its Python settings, its name), as one more AnswerSource:
+ * after the flags, before the schema's defaults. What --adopt never does to
+ * a project that exists (a database, workflows unless asked, launch, git,
+ * lock) is fixed here too.
+ */
+import type { Detection } from '../adopt/detect.ts';
+import type { AnswerSource } from '../options/resolve.ts';
+import { appNameFromDirectory, type ProjectOptions } from '../options/schema.ts';
+
+/** What the project's own files answer; flags come first, the schema's defaults after. */
+export function projectSource(directory: string, detection: Detection): AnswerSource {
+  const { fly, project, python } = detection;
+  const name = fly?.app ?? (project.name ? appNameFromDirectory(project.name) : undefined);
+  const values: Partial<ProjectOptions> = {
+    directory,
+    name,
+    regions: fly?.region ? [fly.region] : undefined,
+    python: python.version,
+    vmSize: fly?.vmSize,
+    vmMemory: fly?.vmMemory,
+    scaling: fly?.scaling,
+    minMachines: fly?.minMachines,
+    postgres: 'none',
+    // Only when asked (--workflows): a project that exists may deploy its own way.
+    workflows: false,
+    launch: false,
+    git: false,
+    lock: false,
+  };
+  return { origin: 'project', fixed: true, values, name: (def) => `${def.flag ? `--${def.flag}` : def.key} (read from the project's ${def.key === 'python' ? 'Python settings' : 'fly.toml'})` };
+}
