@@ -16,7 +16,7 @@ const LAYERS = [
   ['plan/'],
   ['record/'],
   ['kit/'],
-  ['cleanup.ts', 'options/'],
+  ['run.ts', 'options/'],
   ['errors.ts', 'templates/', 'version.ts'],
 ];
 

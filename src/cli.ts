@@ -6,7 +6,7 @@
 import { parseArgs, type ParsedArgs } from './options/args.ts';
 import { helpText } from './options/help.ts';
 import { NOT_WITH_ADOPT } from './options/runFlags.ts';
-import { applyColourPreference } from './ui/terminal.ts';
+import { applyColourPreference, isInteractive } from './ui/terminal.ts';
 import { VERSION } from './version.ts';
 
 applyColourPreference();
@@ -31,7 +31,7 @@ if (parsed.run.help) {
   runAdopt(parsed);
 } else {
   const { adoptable, offerAdoption, runAdopt } = await import('./cli/adopt.ts');
-  const terminal = parsed.run.interactive ?? Boolean(process.stdin.isTTY && process.stdout.isTTY && !process.env.CI);
+  const terminal = isInteractive(parsed.run.interactive);
   // A folder that is already a Python project, asked in a terminal: adopting is likelier what was meant.
   // Flags only a new project takes (a kit, --force, --postgres...) say create was meant: no offer then.
   const forCreate = parsed.run.kit !== undefined || parsed.run.force || NOT_WITH_ADOPT.some((key) => parsed.given[key] !== undefined);

@@ -1,7 +1,8 @@
 /**
  * An --adopt run of the command line: read and detect, show what was found
  * and from where, then write our files beside the user's. Every decision is
- * in the API (src/adopt/run.ts); this file only talks.
+ * in the run (src/runs/adopt.ts); this file asks, shows, and ends the run
+ * the one way (src/cli/end.ts).
  */
 import * as p from '@clack/prompts';
 import { existsSync } from 'node:fs';
@@ -13,11 +14,9 @@ import { CancelledError, EXIT } from '../errors.ts';
 import type { ParsedArgs } from '../options/args.ts';
 import { writeAdoption } from '../runs/writeAdoption.ts';
 import { VERSION } from '../version.ts';
-
-function isInteractive(flag: boolean | undefined): boolean {
-  if (flag !== undefined) return flag;
-  return Boolean(process.stdin.isTTY && process.stdout.isTTY && !process.env.CI);
-}
+import { Run } from '../run.ts';
+import { isInteractive } from '../ui/terminal.ts';
+import { endRun } from './end.ts';
 
 /** A folder holding a pyproject.toml but no record of ours: a project to adopt rather than create in. */
 export function adoptable(directory: string): boolean {
@@ -30,12 +29,12 @@ function cancelled<T>(value: T | symbol): T {
   return value as T;
 }
 
-async function main({ given, run }: ParsedArgs, interactive: boolean): Promise<number> {
+async function main({ given, run: flags }: ParsedArgs, run: Run, interactive: boolean): Promise<number> {
   const directory = given.directory ?? '.';
   const prepared = await prepareAdoption({
     directory,
     given,
-    flags: { entrypoint: run.entrypoint, package: run.package, newFiles: run.adoptNewFiles, addHealth: run.addHealth },
+    flags: { entrypoint: flags.entrypoint, package: flags.package, newFiles: flags.adoptNewFiles, addHealth: flags.addHealth },
     chooseEntrypoint: interactive
       ? async (candidates) => cancelled<string>(await p.select<string>({ message: 'Which app should the image serve?', options: candidates.map((value) => ({ value, label: value })) }))
       : undefined,
@@ -45,14 +44,14 @@ async function main({ given, run }: ParsedArgs, interactive: boolean): Promise<n
   const writes = formatWrites(plan);
   if (interactive) {
     p.note(found, `Detected in ${directory}`);
-    p.note(writes, run.dryRun ? 'Would write' : 'Will write (nothing else is touched)');
+    p.note(writes, flags.dryRun ? 'Would write' : 'Will write (nothing else is touched)');
   } else {
-    process.stdout.write(`Detected in ${resolve(directory)}:\n${found}\n\n${run.dryRun ? 'Would write' : 'Writing'}:\n${writes}\n`);
+    process.stdout.write(`Detected in ${resolve(directory)}:\n${found}\n\n${flags.dryRun ? 'Would write' : 'Writing'}:\n${writes}\n`);
   }
-  if (run.dryRun) return EXIT.ok;
-  if (interactive && !run.yes && !cancelled(await p.confirm({ message: 'Write these files?' }))) throw new CancelledError();
+  if (flags.dryRun) return EXIT.ok;
+  if (interactive && !flags.yes && !cancelled(await p.confirm({ message: 'Write these files?' }))) throw new CancelledError();
 
-  const written = await writeAdoption(plan);
+  const written = await writeAdoption(plan, run);
   const next = [
     ...plan.todo,
     ...detection.besideTheirs.map((path) => `Compare ${path}.new with ${path}; move it over yours when it suits`),
@@ -68,16 +67,17 @@ async function main({ given, run }: ParsedArgs, interactive: boolean): Promise<n
   return EXIT.ok;
 }
 
-function fail(error: unknown): never {
-  const code = (error as { exitCode?: number }).exitCode ?? EXIT.failure;
-  process.stderr.write(`create-fly-fastapi: ${error instanceof CancelledError ? 'cancelled: nothing was written' : (error as Error).message}\n`);
-  process.exit(code);
+const STOPPED = 'Cancelled: nothing was written.';
+
+function stoppedLine(run: Run): string {
+  return run.phase === 'before-write' ? STOPPED : 'Cancelled: our files are written; see the record in .create-fly-fastapi/.';
 }
 
 export function runAdopt(parsed: ParsedArgs): void {
+  const run = new Run();
   const interactive = isInteractive(parsed.run.interactive);
   if (interactive) p.intro(`create-fly-fastapi ${VERSION}: adopting an existing FastAPI project for Fly.io`);
-  main(parsed, interactive).then((code) => process.exit(code), fail);
+  endRun(run, main(parsed, run, interactive), { stoppedLine, showStop: (line) => (interactive ? p.cancel(line) : process.stderr.write(`\n${line}\n`)) });
 }
 
 /**
@@ -87,6 +87,10 @@ export function runAdopt(parsed: ParsedArgs): void {
 export async function offerAdoption(parsed: ParsedArgs): Promise<boolean> {
   const directory = parsed.given.directory ?? '.';
   const yes = await p.confirm({ message: `${directory} holds a pyproject.toml: add our Dockerfile, fly.toml and checks to it (--adopt)? Its code is not touched.` });
-  if (p.isCancel(yes)) fail(new CancelledError());
+  // Nothing has started yet: nothing to stop or undo.
+  if (p.isCancel(yes)) {
+    p.cancel(STOPPED);
+    process.exit(EXIT.cancelled);
+  }
   return yes === true;
 }

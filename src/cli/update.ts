@@ -3,16 +3,13 @@
  * It prints the per-file table (or the report as JSON), asks about conflicts
  * in a terminal, and exits with the report's code.
  */
-import { constants } from 'node:os';
-import { EXIT, CancelledError } from '../errors.ts';
+import { EXIT, UsageError } from '../errors.ts';
+import { Run } from '../run.ts';
 import { update, type UpdateReport } from '../runs/update.ts';
+import { isInteractive } from '../ui/terminal.ts';
+import { endRun } from './end.ts';
 import type { ParsedArgs } from '../options/args.ts';
 import { askConflict } from '../ui/update.ts';
-
-function isInteractive(flag: boolean | undefined): boolean {
-  if (flag !== undefined) return flag;
-  return Boolean(process.stdin.isTTY && process.stdout.isTTY && !process.env.CI);
-}
 
 export function reportTable(report: UpdateReport, heading: string): string {
   const lines = [heading];
@@ -41,31 +38,32 @@ function footer(report: UpdateReport): string | undefined {
   return undefined;
 }
 
-/** Set once the writer has run: from then on a cancel stops uv only. */
-let written = false;
+function stoppedLine(run: Run): string {
+  return run.phase === 'before-write' ? 'Cancelled: nothing was written.' : 'Cancelled: the files are updated; the uv commands did not finish (run them yourself).';
+}
 
-async function main({ given, run }: ParsedArgs): Promise<number> {
-  if (run.interactive && !(process.stdin.isTTY && process.stdout.isTTY)) {
-    throw Object.assign(new Error('--interactive needs a terminal on stdin and stdout'), { exitCode: EXIT.usage });
+async function main({ given, run: flags }: ParsedArgs, run: Run): Promise<number> {
+  if (flags.interactive && !(process.stdin.isTTY && process.stdout.isTTY)) {
+    throw new UsageError('--interactive needs a terminal on stdin and stdout');
   }
   const { directory, ...answers } = given;
-  const interactive = isInteractive(run.interactive) && run.onConflict === undefined && !run.json && !run.check && !run.dryRun;
-  const report = await update({
-    ...answers,
-    directory,
-    kit: run.kit,
-    onConflict: run.onConflict,
-    resolve: interactive ? askConflict : undefined,
-    dryRun: run.dryRun,
-    check: run.check,
-    allowDirty: run.allowDirty,
-    onWritten: () => {
-      written = true;
+  const interactive = isInteractive(flags.interactive) && flags.onConflict === undefined && !flags.json && !flags.check && !flags.dryRun;
+  const report = await update(
+    {
+      ...answers,
+      directory,
+      kit: flags.kit,
+      onConflict: flags.onConflict,
+      resolve: interactive ? askConflict : undefined,
+      dryRun: flags.dryRun,
+      check: flags.check,
+      allowDirty: flags.allowDirty,
     },
-  });
-  if (run.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    run,
+  );
+  if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else {
-    process.stdout.write(`${reportTable(report, heading(report, run.dryRun, run.check))}\n`);
+    process.stdout.write(`${reportTable(report, heading(report, flags.dryRun, flags.check))}\n`);
     const end = footer(report);
     if (end) process.stderr.write(`${end}\n`);
   }
@@ -73,22 +71,7 @@ async function main({ given, run }: ParsedArgs): Promise<number> {
 }
 
 export function runUpdate(parsed: ParsedArgs): void {
-  // Every decision is made before the first write, and the writer is synchronous: a signal before it means nothing was written.
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.on(signal, () => {
-      process.stderr.write(written ? '\nCancelled: the files are updated; the uv commands did not finish (run them yourself).\n' : '\nCancelled: nothing was written.\n');
-      process.exit(signal === 'SIGINT' ? EXIT.cancelled : 128 + constants.signals[signal]);
-    });
-  }
-  main(parsed).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      if (error instanceof CancelledError) {
-        process.stderr.write('Cancelled: nothing was written.\n');
-        process.exit(EXIT.cancelled);
-      }
-      process.stderr.write(`create-fly-fastapi: ${(error as Error).message}\n`);
-      process.exit((error as { exitCode?: number }).exitCode ?? EXIT.failure);
-    },
-  );
+  const run = new Run();
+  // Every decision is made before the first write, and the writer is synchronous: a stop before it means nothing was written.
+  endRun(run, main(parsed, run), { stoppedLine, showStop: (line) => process.stderr.write(`\n${line}\n`) });
 }

@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { onAbort } from '../cleanup.ts';
+import type { Run } from '../run.ts';
 import { KitError } from './errors.ts';
 import type { KitSource } from './types.ts';
 
@@ -45,14 +45,15 @@ async function unpack(tarball: string, into: string, spec: string): Promise<stri
   return dir;
 }
 
-export async function fetchKit(spec: string, cwd = process.cwd()): Promise<FetchedKit> {
+export async function fetchKit(spec: string, cwd = process.cwd(), owner?: Run): Promise<FetchedKit> {
   const path = resolve(cwd, spec);
   const found = await stat(path).catch(() => undefined);
   if (found?.isDirectory()) return { dir: path, source: { spec, kind: 'directory' }, dispose: async () => {} };
   if (!found && (PATH_LIKE.test(spec) || TARBALL.test(spec))) throw new KitError(`--kit: ${spec} does not exist`);
 
   const temp = await mkdtemp(join(tmpdir(), 'create-fly-fastapi-kit-'));
-  const forget = onAbort(() => rmSync(temp, { recursive: true, force: true }));
+  // A stop while npm packs: the run's undo removes the folder.
+  const forget = owner?.onAbort(() => rmSync(temp, { recursive: true, force: true })) ?? (() => {});
   const dispose = async () => {
     forget();
     await rm(temp, { recursive: true, force: true });

@@ -4,6 +4,7 @@
  * returns. Create and update both start a kit here; they differ only in how a
  * `requires` range that excludes this version is reported (exit 2 or 6).
  */
+import type { Run } from '../run.ts';
 import { VERSION } from '../version.ts';
 import { KitError } from './errors.ts';
 import { fetchKit } from './fetch.ts';
@@ -17,8 +18,8 @@ export function checkRequires(kit: Kit, generatorVersion: string): void {
 }
 
 /** Fetched and loaded; the version range is not checked yet. */
-export async function readKit(spec: string): Promise<Kit> {
-  const fetched = await fetchKit(spec);
+export async function readKit(spec: string, run?: Run): Promise<Kit> {
+  const fetched = await fetchKit(spec, process.cwd(), run);
   try {
     return await loadKit(fetched.dir, fetched.source);
   } finally {
@@ -27,8 +28,8 @@ export async function readKit(spec: string): Promise<Kit> {
 }
 
 /** Fetches, reads and checks a kit. */
-export async function prepareKit(spec: string, generatorVersion: string = VERSION): Promise<Kit> {
-  const kit = await readKit(spec);
+export async function prepareKit(spec: string, generatorVersion: string = VERSION, run?: Run): Promise<Kit> {
+  const kit = await readKit(spec, run);
   checkRequires(kit, generatorVersion);
   return kit;
 }

@@ -14,11 +14,13 @@ import { prepareKit } from '../kit/prepare.ts';
 import { kitAnswerSources } from '../sources/kit.ts';
 import type { Kit } from '../kit/types.ts';
 import { EXIT, UsageError } from '../errors.ts';
-import { resolveAnswers, type AnswerOrigins } from '../options/resolve.ts';
+import { resolveAnswers, type AnswerOrigins, type AnswerSource, type ResolvedAnswers } from '../options/resolve.ts';
 import type { ProjectOptions } from '../options/schema.ts';
 import { answersFromData, type ProjectAnswers } from '../options/values.ts';
 import { launchApp, type LaunchResult } from '../steps/launch.ts';
-import { createProject, type CreateResult } from './createProject.ts';
+import { Run } from '../run.ts';
+import { inspectTarget } from '../write/target.ts';
+import { createProject, type CreateResult, type Progress } from './createProject.ts';
 import { detectEnvironment } from '../steps/tools.ts';
 import { loadTemplates } from '../templates/load.ts';
 import { VERSION } from '../version.ts';
@@ -70,28 +72,78 @@ function stepsOf(options: ProjectOptions, result: CreateResult): CreateReport['s
   return steps;
 }
 
-export async function create(input: CreateOptions): Promise<CreateReport> {
-  const given = givenAnswers(input);
-  const kit = input.kit === undefined ? undefined : await prepareKit(input.kit);
-  const { options, origins } = await resolveAnswers(given, {
-    env: detectEnvironment(input.directory),
-    yes: true,
-    sources: kitAnswerSources(kit),
-  });
-  const plan: ProjectPlan = planProject(options, await loadTemplates(), { generatorVersion: VERSION, kit, origins });
-  const result = await createProject(plan, { force: input.force ?? false, onToolOutput: input.onOutput });
+/**
+ * What the command line adds to a create: its questions, its progress and
+ * flyctl's live output. `create()` runs with none of them (`--yes`
+ * semantics, no output); src/cli/create.ts fills them in.
+ */
+export interface CreateHooks {
+  /** The run this create is: its undo list and the tools to stop with it. */
+  run?: Run;
+  /** The kit, fetched and checked, before any question. */
+  onKit?: (kit: Kit) => void;
+  /** Resolves the answers (the questions and the summary); default: no question, as --yes. */
+  resolve?: (given: Partial<ProjectOptions>, sources: AnswerSource[], kit: Kit | undefined) => Promise<ResolvedAnswers>;
+  /** Decide and check, write nothing: whatever would stop the real run stops this one, with the same code. */
+  dryRun?: boolean;
+  progress?: Progress;
+  /** Each flyctl command as the user would type it, before it runs. */
+  onLaunchCommand?: (command: string) => void;
+  /** fly launch begins (`start`) or has ended (`done`, with its result); a hook may throw to stop the run. */
+  onLaunch?: (state: 'start' | 'done', launch?: LaunchResult) => void;
+}
+
+/** Everything a create did, for whoever drives it. `result` is missing from a dry run. */
+export interface CreateRun {
+  options: ProjectOptions;
+  origins: AnswerOrigins;
+  kit: Kit | undefined;
+  plan: ProjectPlan;
+  result?: CreateResult;
+  launch?: LaunchResult;
+  report?: CreateReport;
+}
+
+/** A create's input: the answers given (flags, or create()'s data, already checked) and the run's own settings. */
+export interface CreateRequest {
+  given: Partial<ProjectOptions>;
+  kit?: string;
+  force?: boolean;
+  onOutput?: (line: string) => void;
+}
+
+/** A whole create, in pipeline order: kit, answers, plan, write (staged, then uv lock and git init), launch. */
+export async function createWith(input: CreateRequest, hooks: CreateHooks = {}): Promise<CreateRun> {
+  const run = hooks.run ?? new Run();
+  const { given } = input;
+  const kit = input.kit === undefined ? undefined : await prepareKit(input.kit, VERSION, run);
+  if (kit) hooks.onKit?.(kit);
+  const sources = kitAnswerSources(kit);
+  const { options, origins } = hooks.resolve
+    ? await hooks.resolve(given, sources, kit)
+    : await resolveAnswers(given, { env: detectEnvironment(given.directory ?? '.'), yes: true, sources });
+  const plan = planProject(options, await loadTemplates(), { generatorVersion: VERSION, kit, origins });
+  if (hooks.dryRun) {
+    await inspectTarget(options.directory, plan.files, input.force ?? false);
+    return { options, origins, kit, plan };
+  }
+  const result = await createProject(plan, { force: input.force ?? false, onToolOutput: input.onOutput, progress: hooks.progress, run });
 
   const steps = stepsOf(options, result);
   let launch: LaunchResult | undefined;
   if (options.launch) {
-    launch = await launchApp(options, { dir: result.dir, onOutput: input.onOutput });
+    run.phase = 'launching';
+    hooks.onLaunch?.('start');
+    launch = await launchApp(options, { dir: result.dir, onOutput: input.onOutput, onCommand: hooks.onLaunchCommand, run });
+    hooks.onLaunch?.('done', launch);
+    run.phase = 'written';
     steps.push({ step: 'launch', outcome: launch.ok ? 'done' : 'failed' });
   } else {
     steps.push({ step: 'launch', outcome: 'skipped' });
   }
   const files = plan.files.map((file) => ({ path: file.path, status: (result.unchanged.includes(file.path) ? 'identical' : 'created') as FileStatus }));
   if (result.locked) files.push({ path: 'uv.lock', status: 'created' });
-  return {
+  const report: CreateReport = {
     directory: result.dir,
     options,
     origins,
@@ -101,4 +153,10 @@ export async function create(input: CreateOptions): Promise<CreateReport> {
     launch,
     exitCode: steps.some((step) => step.outcome === 'failed' && step.step !== 'git') ? EXIT.followUpFailed : EXIT.ok,
   };
+  return { options, origins, kit, plan, result, launch, report };
+}
+
+export async function create(input: CreateOptions): Promise<CreateReport> {
+  const given = givenAnswers(input);
+  return (await createWith({ given, kit: input.kit, force: input.force, onOutput: input.onOutput })).report!;
 }

@@ -6,8 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { abortAll, forgetAll } from '../cleanup.ts';
 import type { ProjectPlan } from '../plan/plan.ts';
+import { Run } from '../run.ts';
 import { runGitInit, runUvLock, type StepResult } from '../steps/commands.ts';
 import { VERSION } from '../version.ts';
 import { applyWrites } from '../write/applyWrites.ts';
@@ -21,6 +21,8 @@ export interface CreateSettings {
   progress?: Progress;
   /** Lines printed by `uv lock` as they come. */
   onToolOutput?: (line: string) => void;
+  /** The run this is part of: its undo list and the tools to stop with it. */
+  run?: Run;
 }
 
 export interface CreateResult {
@@ -41,18 +43,19 @@ export interface CreateResult {
 export async function createProject(plan: ProjectPlan, settings: CreateSettings = {}): Promise<CreateResult> {
   const { options } = plan;
   const progress = settings.progress ?? (() => {});
+  const run = settings.run ?? new Run();
   const target = await inspectTarget(options.directory, plan.files, settings.force ?? false);
   try {
     progress('write', 'start');
     const fresh = plan.files.filter((file) => !target.identical.includes(file.path));
-    const staging = await stageFiles(target, (folder) => applyWrites(folder, fresh.map((file) => ({ kind: 'write', path: file.path, content: file.content }))));
+    const staging = await stageFiles(target, (folder) => applyWrites(folder, fresh.map((file) => ({ kind: 'write', path: file.path, content: file.content }))), run);
     progress('write', 'done');
 
     let locked = false;
     let lockOutput: string | undefined;
     if (options.lock) {
       progress('lock', 'start');
-      const result = await runUvLock(staging, settings.onToolOutput);
+      const result = await runUvLock(staging, run, settings.onToolOutput);
       locked = result.ok;
       lockOutput = result.output;
       progress('lock', result.ok ? 'done' : 'failed', result);
@@ -61,14 +64,13 @@ export async function createProject(plan: ProjectPlan, settings: CreateSettings 
     let git: CreateResult['git'] = 'skipped';
     if (options.git && !existsSync(join(target.dir, '.git'))) {
       progress('git', 'start');
-      const result = await runGitInit(staging, VERSION);
+      const result = await runGitInit(staging, VERSION, run);
       git = !result.ok ? 'failed' : result.committed ? 'committed' : 'initialized';
       progress('git', result.ok ? 'done' : 'failed', result);
     }
 
     progress('move', 'start');
-    await commitStaged(staging, target);
-    forgetAll();
+    commitStaged(staging, target, run);
     target.releaseLock?.();
     progress('move', 'done');
     return {
@@ -80,7 +82,7 @@ export async function createProject(plan: ProjectPlan, settings: CreateSettings 
       git,
     };
   } catch (error) {
-    abortAll();
+    run.abortAll();
     throw error;
   }
 }

@@ -26,6 +26,7 @@ import { resolveAnswers, type AnswerOrigins } from '../options/resolve.ts';
 import type { OnConflict } from '../options/runFlags.ts';
 import type { ProjectOptions } from '../options/schema.ts';
 import type { ProjectAnswers } from '../options/values.ts';
+import { Run } from '../run.ts';
 import { runUv } from '../steps/commands.ts';
 import { uncommittedPaths } from '../steps/gitStatus.ts';
 import { applyWrites, readOnDisk, type FileWrite } from '../write/applyWrites.ts';
@@ -192,7 +193,7 @@ async function planAdopted(dir: string, record: ReadRecord, given: Partial<Proje
   return replanAdoption(dir, record, given, shown, await loadTemplates());
 }
 
-export async function update(input: UpdateOptions = {}): Promise<UpdateReport> {
+export async function update(input: UpdateOptions = {}, run: Run = new Run()): Promise<UpdateReport> {
   const shown = input.directory ?? '.';
   const dir = resolve(shown);
   const record = readProjectRecord(dir, shown);
@@ -234,10 +235,13 @@ export async function update(input: UpdateOptions = {}): Promise<UpdateReport> {
   if (input.check) return { ...report, exitCode: changed ? EXIT.wouldChange : EXIT.ok };
   if (input.dryRun) return report;
 
+  // A signal that came while deciding is seen here, before the first write.
+  await run.checkpoint();
   if (writes.length > 0) applyWrites(dir, writes);
+  run.phase = 'written';
   input.onWritten?.();
   for (const entry of report.dependencies) {
-    const result = await runUv(dir, entry.command);
+    const result = await runUv(dir, entry.command, run);
     Object.assign(entry, { ok: result.ok, ...(!result.ok && { output: result.output }) });
   }
   const left = files.filter((file) => file.status === 'conflict' && file.resolution !== 'overwrite').length;

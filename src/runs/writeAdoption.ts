@@ -12,10 +12,11 @@ import type { AdoptionPlan } from '../adopt/plan.ts';
 import { fileMode } from '../record/fileModes.ts';
 import { reconcileFile } from '../reconcile/reconcile.ts';
 import { AdoptRefusal } from '../errors.ts';
+import { Run } from '../run.ts';
 import { applyWrites, readOnDisk, type FileWrite } from '../write/applyWrites.ts';
 
 /** Returns the paths written. */
-export async function writeAdoption(plan: AdoptionPlan): Promise<string[]> {
+export async function writeAdoption(plan: AdoptionPlan, run: Run = new Run()): Promise<string[]> {
   const dir = resolve(plan.options.directory);
   const writes: FileWrite[] = [];
   for (const { path, content } of plan.files) {
@@ -23,6 +24,9 @@ export async function writeAdoption(plan: AdoptionPlan): Promise<string[]> {
     if (decision.action === 'in-the-way') throw new AdoptRefusal(`${path}: already there and not ours; move it aside, then run --adopt again (nothing was written)`);
     if (decision.write !== undefined) writes.push({ kind: 'write', path, content: decision.write });
   }
+  // A signal that came while deciding is seen here, before the first write.
+  await run.checkpoint();
   applyWrites(dir, writes);
+  run.phase = 'written';
   return writes.map((change) => change.path);
 }

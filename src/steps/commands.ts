@@ -3,6 +3,7 @@
  * without post-steps never pays for loading it.
  */
 import type { ResultPromise } from 'execa';
+import type { Run } from '../run.ts';
 
 export interface StepResult {
   ok: boolean;
@@ -19,41 +20,28 @@ function tail(text: string, lines = 12): string {
 export const UV_LOCK_COMMAND = 'uv lock';
 
 type Child = ResultPromise<{ all: true; reject: false; detached: true }>;
-const running = new Set<Child>();
 
 /**
- * Tools run in a process group of their own (detached), so that a cancel can
- * end the tool and everything it started, and a SIGTERM sent to us alone
- * reaches them too. Nothing else ends them: without this an orphaned `uv lock`
- * went on writing into the staging folder after we had removed it.
+ * Tools run in a process group of their own (detached), tracked by the run
+ * that started them, so that a stop ends the tool and everything it started,
+ * and a SIGTERM sent to us alone reaches them too. Nothing else ends them:
+ * a group of its own does not get the terminal's Ctrl-C, and an orphaned
+ * `uv lock` went on writing after the run had said it stopped.
  */
-async function start(file: string, args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<{ child: Child }> {
+async function start(file: string, args: string[], options: { cwd: string; env?: Record<string, string>; run: Run }): Promise<{ child: Child }> {
   const { execa } = await import('execa');
-  const child: Child = execa(file, args, { ...options, all: true, reject: false, detached: true });
-  running.add(child);
-  void child.finally(() => running.delete(child));
+  const { run, ...rest } = options;
+  // A stop that came while execa loaded has already stopped the tools: start no new one.
+  run.throwIfCancelled();
+  const child: Child = execa(file, args, { ...rest, all: true, reject: false, detached: true });
+  run.track({ pid: child.pid, group: true, done: child });
   // Wrapped: the child is a promise itself, and returning it would wait for its end.
   return { child };
 }
 
-/** Kills every running tool's process group and waits (at most `ms`) until they are gone. */
-export async function stopTools(ms = 3000): Promise<void> {
-  const children = [...running];
-  for (const child of children) {
-    try {
-      // Windows has no process groups: the tool itself is all there is to end.
-      if (process.platform === 'win32') child.kill('SIGKILL');
-      else if (child.pid) process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
-  await Promise.race([Promise.allSettled(children), new Promise((done) => setTimeout(done, ms).unref())]);
-}
-
 /** uv.lock pins every dependency; the Docker build's `uv sync --locked` requires it. */
-export async function runUvLock(dir: string, onLine?: (line: string) => void): Promise<StepResult> {
-  const { child } = await start('uv', ['lock'], { cwd: dir, env: { NO_COLOR: '1' } });
+export async function runUvLock(dir: string, run: Run, onLine?: (line: string) => void): Promise<StepResult> {
+  const { child } = await start('uv', ['lock'], { cwd: dir, env: { NO_COLOR: '1' }, run });
   // Output comes in chunks that may end mid-line: hold the unfinished line until its end arrives.
   let partial = '';
   if (onLine) {
@@ -80,8 +68,8 @@ function withHint(output: string): string {
   return output;
 }
 
-export async function runGitInit(dir: string, version: string): Promise<StepResult & { committed: boolean }> {
-  const git = async (...args: string[]) => (await start('git', args, { cwd: dir })).child;
+export async function runGitInit(dir: string, version: string, run: Run): Promise<StepResult & { committed: boolean }> {
+  const git = async (...args: string[]) => (await start('git', args, { cwd: dir, run })).child;
   for (const args of [['init', '--quiet', '--initial-branch=main'], ['add', '--all']]) {
     const result = await git(...args);
     if (result.exitCode !== 0) return { ok: false, committed: false, output: tail(result.all ?? ''), signal: result.signal };
@@ -93,10 +81,10 @@ export async function runGitInit(dir: string, version: string): Promise<StepResu
 }
 
 /** `uv add` / `uv remove` / `uv lock` in a project an update changed; `--no-sync`: no environment is built. */
-export async function runUv(dir: string, args: readonly string[]): Promise<StepResult> {
+export async function runUv(dir: string, args: readonly string[], run: Run): Promise<StepResult> {
   // --frozen (no uv.lock to follow) already builds nothing, and uv refuses it together with --no-sync.
   const withSync = args[0] === 'lock' || args.includes('--frozen') ? [...args] : [args[0]!, '--no-sync', ...args.slice(1)];
-  const { child } = await start('uv', withSync, { cwd: dir, env: { NO_COLOR: '1' } });
+  const { child } = await start('uv', withSync, { cwd: dir, env: { NO_COLOR: '1' }, run });
   const result = await child;
   return { ok: result.exitCode === 0, output: tail(result.all ?? ''), signal: result.signal };
 }

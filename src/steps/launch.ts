@@ -24,6 +24,7 @@ import { restoreFlyToml, type FlyTomlReport } from '../plan/flyTomlRestore.ts';
 import { EXTERNAL_DATABASE_SECRET } from '../plan/nextSteps.ts';
 import type { ProjectOptions } from '../options/schema.ts';
 import { applyWrites } from '../write/applyWrites.ts';
+import type { Run } from '../run.ts';
 import { findOnPath } from './tools.ts';
 
 export interface LaunchSettings {
@@ -35,6 +36,8 @@ export interface LaunchSettings {
   onCommand?: (command: string) => void;
   /** flyctl's output, line by line, with passwords in URLs masked. */
   onOutput?: (line: string) => void;
+  /** The run that launches: flyctl is stopped with it. */
+  run?: Run;
 }
 
 export interface CommandFailure {
@@ -78,17 +81,19 @@ export function maskSecrets(line: string): string {
     .replace(/^(\s*password:\s*)\S.*$/i, '$1****');
 }
 
-interface Run {
+interface FlyOutcome {
   exitCode: number | undefined;
   signal?: string;
   lines: string[];
 }
 
-async function runFly(binary: string, args: Argv, settings: LaunchSettings, stream: boolean): Promise<Run> {
+async function runFly(binary: string, args: Argv, settings: LaunchSettings, stream: boolean): Promise<FlyOutcome> {
   // No stdin: flyctl then never waits on a prompt; every answer is in the arguments.
   // Loaded here, as in commands.ts: only a run that calls flyctl needs it.
   const { execa } = await import('execa');
+  settings.run?.throwIfCancelled();
   const child = execa(binary, args, { cwd: settings.dir, env: settings.env, stdin: 'ignore', all: true, reject: false, buffer: false });
+  settings.run?.track({ pid: child.pid, group: false, done: child });
   const lines: string[] = [];
   for await (const raw of child.iterable({ from: 'all' })) {
     const line = maskSecrets(String(raw).trimEnd());
@@ -100,7 +105,7 @@ async function runFly(binary: string, args: Argv, settings: LaunchSettings, stre
   return { exitCode: result.exitCode, signal: result.signal, lines };
 }
 
-function failure(command: string, run: Run): CommandFailure {
+function failure(command: string, run: FlyOutcome): CommandFailure {
   const lastLines = run.lines.filter((line) => line.trim()).slice(-TAIL);
   return { command, exitCode: run.exitCode, ...(run.signal && { signal: run.signal }), lastLines };
 }

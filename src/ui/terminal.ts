@@ -41,3 +41,9 @@ export function applyColourPreference(env: NodeJS.ProcessEnv = process.env, stre
 export function columns(stream: OutputStream = process.stdout): number {
   return stream.isTTY && stream.columns ? stream.columns : 80;
 }
+
+/** Questions and live progress: a terminal on both ends and not CI, unless --interactive / --no-interactive says. */
+export function isInteractive(flag: boolean | undefined): boolean {
+  if (flag !== undefined) return flag;
+  return Boolean(process.stdin.isTTY && process.stdout.isTTY && !process.env.CI);
+}

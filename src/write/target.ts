@@ -26,7 +26,7 @@ import {
   statSync,
 } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { markCommitted, onAbort, throwIfCancelled } from '../cleanup.ts';
+import type { Run } from '../run.ts';
 import type { PlannedFile } from '../plan/plan.ts';
 import { reconcileFile } from '../reconcile/reconcile.ts';
 import { TargetError } from '../errors.ts';
@@ -181,7 +181,7 @@ export async function inspectTarget(dir: string, files: readonly PlannedFile[], 
 }
 
 /** Creates missing parents; an abort removes the ones it made, if nothing else was put in them. */
-function ensureParent(dir: string): void {
+function ensureParent(dir: string, run: Run): void {
   const created: string[] = [];
   for (let current = dir; !lstatOrUndefined(current); current = dirname(current)) created.push(current);
   if (created.length === 0) return;
@@ -190,7 +190,7 @@ function ensureParent(dir: string): void {
   } catch (error) {
     throw targetFailure(error, shownPath(dirname(created.at(-1)!)));
   }
-  onAbort(() => {
+  run.onAbort(() => {
     for (const path of created) {
       try {
         rmdirSync(path);
@@ -207,19 +207,19 @@ function ensureParent(dir: string): void {
  * staging folder. Synchronous inside: a signal cannot land between two files
  * and leave a write in flight after the abort removed the folder.
  */
-export async function stageFiles(target: TargetState, write: (staging: string) => void): Promise<string> {
+export async function stageFiles(target: TargetState, write: (staging: string) => void, run: Run): Promise<string> {
   const parent = dirname(target.dir);
   const shownParent = shownPath(parent);
-  ensureParent(parent);
+  ensureParent(parent, run);
   try {
     target.releaseLock = acquireRunLock(target.dir, target.shown);
-    onAbort(target.releaseLock);
+    run.onAbort(target.releaseLock);
     removeStaleStaging(parent);
   } catch (error) {
     throw targetFailure(error, shownParent);
   }
   const staging = join(parent, stagingName(target.dir, process.pid, randomBytes(4).toString('hex')));
-  onAbort(() => rmSync(staging, { recursive: true, force: true, maxRetries: 2 }));
+  run.onAbort(() => rmSync(staging, { recursive: true, force: true, maxRetries: 2 }));
   try {
     mkdirSync(staging);
     // The one writer (applyWrites), given by the caller; synchronous, like everything from here to the move.
@@ -256,8 +256,8 @@ function makeFolders(root: string, path: string, created: string[], shownTarget:
  * Synchronous from the cancel check to the bookkeeping, so a signal sees
  * either nothing moved or everything moved.
  */
-export function commitStaged(staging: string, target: TargetState): void {
-  throwIfCancelled();
+export function commitStaged(staging: string, target: TargetState, run: Run): void {
+  run.throwIfCancelled();
   if (!target.exists) {
     try {
       renameSync(staging, target.dir);
@@ -268,12 +268,12 @@ export function commitStaged(staging: string, target: TargetState): void {
       }
       throw targetFailure(error, target.shown);
     }
-    markCommitted(target.dir);
+    run.markCommitted(target.dir);
     return;
   }
   const moved: string[] = [];
   const created: string[] = [];
-  const undo = onAbort(() => {
+  const undo = run.onAbort(() => {
     for (const path of moved) rmSync(path, { force: true });
     for (const path of created.reverse()) rmdirSync(path);
   });
@@ -291,6 +291,6 @@ export function commitStaged(staging: string, target: TargetState): void {
     moved.push(destination);
   }
   undo();
-  markCommitted(target.dir);
+  run.markCommitted(target.dir);
   rmSync(staging, { recursive: true, force: true });
 }
