@@ -44,7 +44,7 @@ describe('reconcileFile', () => {
   }
 
   it('something that is not a file where ours goes is in the way, never read; where none goes, nothing to do', () => {
-    const notAFile = { notAFile: true } as const;
+    const notAFile = { notAFile: true, at: 'fly.toml', kind: 'a FIFO' } as const;
     assert.deepEqual(reconcileFile(managed('x\n'), notAFile, 'n\n', 'managed'), { action: 'in-the-way', reason: 'something that is not a file is where this one goes', markers: 'n\n' });
     assert.equal(reconcileFile(undefined, notAFile, 'n\n', 'seed').action, 'in-the-way');
     assert.equal(reconcileFile(managed('x\n'), notAFile, undefined, 'managed').action, 'gone');

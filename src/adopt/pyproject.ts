@@ -5,6 +5,7 @@
  */
 import { parse } from 'smol-toml';
 import { AdoptRefusal } from '../errors.ts';
+import { requirementName } from '../options/rules.ts';
 
 export interface PyProject {
   name: string | undefined;
@@ -22,11 +23,6 @@ export interface PyProject {
   poetry: boolean;
 }
 
-/** `Fast_API[all]>=1; python_version>'3'` -> `fast-api` (PEP 503 normalisation). */
-export function distributionName(requirement: string): string | undefined {
-  const match = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(requirement);
-  return match?.[1]!.toLowerCase().replace(/[-_.]+/g, '-');
-}
 
 type Table = Record<string, unknown>;
 const table = (value: unknown): Table => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Table) : {});
@@ -46,12 +42,12 @@ export function readPyProject(text: string, where = 'pyproject.toml'): PyProject
   return {
     name: typeof project.name === 'string' ? project.name : undefined,
     requiresPython: typeof project['requires-python'] === 'string' ? project['requires-python'] : undefined,
-    dependencies: strings(project.dependencies).map(distributionName).filter((name): name is string => Boolean(name)),
+    dependencies: strings(project.dependencies).map(requirementName).filter((name): name is string => Boolean(name)),
     usesUvTable: 'uv' in tool,
     workspaceMembers: strings(table(uv.workspace).members),
     fastapiEntrypoint: typeof entrypoint === 'string' ? entrypoint : undefined,
     hasUvicorn: strings(project.dependencies).some(
-      (requirement) => distributionName(requirement) === 'uvicorn' || /^\s*fastapi(?:-slim)?\s*\[[^\]]*\b(standard|all)\b/i.test(requirement),
+      (requirement) => requirementName(requirement) === 'uvicorn' || /^\s*fastapi(?:-slim)?\s*\[[^\]]*\b(standard|all)\b/i.test(requirement),
     ),
     poetry: 'poetry' in tool,
   };

@@ -7,7 +7,8 @@
 import { AdoptRefusal } from '../errors.ts';
 import { RECORD_PATH } from '../record/record.ts';
 import { hasFile, textOf, type ProjectFiles } from './files.ts';
-import { distributionName, readPyProject } from './pyproject.ts';
+import { requirementName } from '../options/rules.ts';
+import { readPyProject } from './pyproject.ts';
 
 export interface Member {
   name: string;
@@ -38,7 +39,7 @@ export function chooseMember(files: ProjectFiles, globs: readonly string[], want
   const members = workspaceMembers(files, globs);
   const names = members.map((member) => member.name).join(', ') || 'none found';
   if (!wanted) throw new AdoptRefusal(`pyproject.toml [tool.uv.workspace]: a uv workspace; name the member to adopt with --package (members: ${names})`);
-  const member = members.find((candidate) => distributionName(candidate.name) === distributionName(wanted));
+  const member = members.find((candidate) => requirementName(candidate.name) === requirementName(wanted));
   if (!member) throw new AdoptRefusal(`--package: no workspace member is named '${wanted}' (members: ${names})`);
   return member;
 }

@@ -27,9 +27,15 @@ export function controlCharacterProblem(text: string): string | undefined {
 const APP_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])$/;
 export const MAX_APP_NAME = 63;
 
-/** PEP 503 normalisation, as uv compares project and package names. */
+/** PEP 503 normalisation, as uv compares project and package names. The one copy: every comparison of names goes through here. */
 export function normalizePackageName(name: string): string {
   return name.replace(/[-_.]+/g, '-').toLowerCase();
+}
+
+/** The distribution a PEP 508 requirement names, normalised: `Fast_API[all]>=1; python_version>'3'` -> `fast-api`. */
+export function requirementName(requirement: string): string | undefined {
+  const match = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(requirement);
+  return match ? normalizePackageName(match[1]!) : undefined;
 }
 
 /**

@@ -9,6 +9,7 @@ import { rerunCommand } from '../options/rerun.ts';
 import type { AnswerOrigins } from '../options/resolve.ts';
 import type { ProjectOptions } from '../options/schema.ts';
 import { findRegion } from '../options/regions.ts';
+import { requirementName } from '../options/rules.ts';
 import { FEATURES, hasDatabase, replaysWrites, type Feature } from './features/index.ts';
 import { databaseName, deployArgs, extraRegionArgs, formatCommand, launchArgs, primaryScaleArgs, unmanagedPostgresArgs } from './flyCommands.ts';
 import { EXTERNAL_DATABASE_SECRET } from './nextSteps.ts';
@@ -51,16 +52,11 @@ function unique(values: Iterable<string>): string[] {
   return [...new Set(values)];
 }
 
-/** The distribution a requirement names, normalised as PyPI does: `Struct_Log[x]>=1` -> `struct-log`. */
-function distribution(requirement: string): string {
-  return /^[A-Za-z0-9._-]+/.exec(requirement)![0].toLowerCase().replace(/[-_.]+/g, '-');
-}
-
 /** One requirement per distribution; a later feature's (a kit's) replaces an earlier one's. */
 function mergeRequirements(requirements: readonly string[]): string[] {
   const byName = new Map<string, string>();
   for (const requirement of requirements) {
-    const name = distribution(requirement);
+    const name = requirementName(requirement) ?? requirement;
     byName.delete(name);
     byName.set(name, requirement);
   }

@@ -6,11 +6,12 @@
  * the file in place (comments stay) and keeps uv.lock in step.
  */
 import { parse } from 'smol-toml';
+import { normalizePackageName, requirementName } from '../options/rules.ts';
 import type { Dependencies } from '../record/record.ts';
 
-/** The distribution a requirement names, normalised as PyPI does. */
-export function distribution(requirement: string): string {
-  return (/^[A-Za-z0-9._-]+/.exec(requirement.trim())?.[0] ?? requirement).toLowerCase().replace(/[-_.]+/g, '-');
+/** The distribution a requirement names, normalised as uv compares them; a requirement we cannot read stands for itself. */
+function distribution(requirement: string): string {
+  return requirementName(requirement) ?? normalizePackageName(requirement.trim());
 }
 
 export interface DependencyChange {

@@ -51,8 +51,12 @@ function matchesBase(base: Base, disk: string): boolean {
   return base.sha256 !== undefined && base.sha256 === textHash(disk);
 }
 
-/** What is at a path on disk: its text, nothing, or something that is not a regular file (never read). */
-export type OnDisk = string | undefined | { notAFile: true };
+/**
+ * What is at a path on disk: its text, nothing, or something that is not a
+ * regular file (never read): `at` is the part of the path where it is found
+ * (a folder on the way may be a link or a file), `kind` says what it is.
+ */
+export type OnDisk = string | undefined | { notAFile: true; at: string; kind: string };
 
 export function reconcileFile(base: Base | undefined, disk: OnDisk, next: string | undefined, mode: FileMode, check?: MergeCheck): Decision {
   if (typeof disk === 'object') {

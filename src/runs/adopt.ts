@@ -6,12 +6,15 @@
  */
 import { resolve } from 'node:path';
 import { planAdoption, type AdoptionPlan } from '../adopt/plan.ts';
-import { UsageError } from '../errors.ts';
 import { resolveAnswers } from '../options/resolve.ts';
 import type { ProjectOptions } from '../options/schema.ts';
 import { projectSource } from '../sources/project.ts';
+import { AdoptRefusal, UsageError } from '../errors.ts';
+import { decideAll } from '../reconcile/decide.ts';
+import { fileMode } from '../record/fileModes.ts';
+import { Run } from '../run.ts';
+import { applyWrites, readOnDisk } from '../write/applyWrites.ts';
 import { readProject } from '../write/readProject.ts';
-import { writeAdoption } from './writeAdoption.ts';
 import { loadTemplates } from '../templates/load.ts';
 import { VERSION } from '../version.ts';
 import { textOf } from '../adopt/files.ts';
@@ -60,6 +63,32 @@ export async function prepareAdoption(input: AdoptInput = {}): Promise<PreparedA
   const templates = await loadTemplates();
   const plan = planAdoption(options, detection, templates, textOf(files, '.gitignore'), { generatorVersion: VERSION, origins });
   return { dir, detection, plan };
+}
+
+/**
+ * Writes an adoption plan: the one decide loop against the disk (there is no
+ * base: we never wrote here before), then the one writer. Adopt's policy for
+ * what is left open: anything at a planned path that is not byte for byte
+ * ours refuses the whole run before a byte is written. No uv lock and no git
+ * init: the project and its repository are the user's. Returns the paths written.
+ */
+export async function writeAdoption(plan: AdoptionPlan, run: Run = new Run()): Promise<string[]> {
+  const dir = resolve(plan.options.directory);
+  const planned = new Map(plan.files.map((file) => [file.path, file.content]));
+  const decided = decideAll({
+    paths: planned.keys(),
+    next: (path) => planned.get(path),
+    base: () => undefined,
+    disk: (path) => readOnDisk(dir, path),
+    mode: (path) => fileMode(path, plan.owners.get(path) ?? 'create-fly-fastapi'),
+  });
+  const blocked = decided.open[0];
+  if (blocked) throw new AdoptRefusal(`${blocked.path}: already there and not ours; move it aside, then run --adopt again (nothing was written)`);
+  // A signal that came while deciding is seen here, before the first write.
+  await run.checkpoint();
+  applyWrites(dir, decided.writes);
+  run.phase = 'written';
+  return decided.writes.map((change) => change.path);
 }
 
 export async function adopt(input: AdoptInput = {}): Promise<AdoptReport> {

@@ -13,7 +13,8 @@ import { basename, join, resolve } from 'node:path';
 import { declared, dependencyChange, isEmptyChange, uvCommands } from '../reconcile/dependencies.ts';
 import { fileMode } from '../record/fileModes.ts';
 import { planProject } from '../plan/plan.ts';
-import { mergeCheck, reconcileFile, type Decision } from '../reconcile/reconcile.ts';
+import { decideAll, type FileWrite } from '../reconcile/decide.ts';
+import { mergeCheck, type Decision } from '../reconcile/reconcile.ts';
 import { keptOrigins, recordSource } from '../sources/record.ts';
 import type { ReadRecord } from '../record/readRecord.ts';
 import type { FileOwner } from '../record/fileModes.ts';
@@ -29,7 +30,7 @@ import type { ProjectAnswers } from '../options/values.ts';
 import { Run } from '../run.ts';
 import { runUv } from '../steps/commands.ts';
 import { uncommittedPaths } from '../steps/gitStatus.ts';
-import { applyWrites, readOnDisk, type FileWrite } from '../write/applyWrites.ts';
+import { applyWrites, readOnDisk } from '../write/applyWrites.ts';
 import { loadTemplates } from '../templates/load.ts';
 import { checkVersions, givenAnswers, kitFor, readProjectRecord } from './updateSources.ts';
 import { VERSION } from '../version.ts';
@@ -110,26 +111,25 @@ interface Decided {
   decisions: Map<string, Decision>;
 }
 
-/** reconcileFile for every path of the plan or the record (the record itself aside). */
-function decideAll(dir: string, record: ReadRecord, planned: ReadonlyMap<string, string>, owners: ReadonlyMap<string, FileOwner>): Decided {
-  const paths = [...new Set([...planned.keys(), ...Object.keys(record.files)])].filter((path) => path !== RECORD_PATH).sort();
-  const out: Decided = { files: [], writes: [], conflicts: [], decisions: new Map() };
-  for (const path of paths) {
-    const recorded = record.files[path];
-    const owner: FileOwner = owners.get(path) ?? recorded?.owner ?? 'create-fly-fastapi';
-    const onDisk = readOnDisk(dir, path);
-    const next = planned.get(path);
-    const decision = reconcileFile(recorded && { sha256: recorded.sha256, text: recorded.text }, onDisk, next, fileMode(path, owner), mergeCheck(path, planned, record.mode));
-    out.decisions.set(path, decision);
-    if (decision.action === 'gone') continue;
-    out.files.push({ path, status: STATUS[decision.action], ...(decision.reason && { reason: decision.reason }) });
-    if (decision.write !== undefined) out.writes.push({ kind: 'write', path, content: decision.write });
-    if (decision.action === 'remove') out.writes.push({ kind: 'remove', path });
-    if (decision.action === 'conflict' || decision.action === 'in-the-way') {
-      out.conflicts.push({ path, reason: decision.reason ?? '', yours: typeof onDisk === 'string' ? onDisk : '', next: next ?? '', markers: decision.markers ?? next ?? '' });
-    }
-  }
-  return out;
+/** The one decide loop over every path of the plan or the record (the record itself aside), as an update reports it. */
+function decideUpdate(dir: string, record: ReadRecord, planned: ReadonlyMap<string, string>, owners: ReadonlyMap<string, FileOwner>): Decided {
+  const decided = decideAll({
+    paths: [...planned.keys(), ...Object.keys(record.files)].filter((path) => path !== RECORD_PATH),
+    next: (path) => planned.get(path),
+    base: (path) => {
+      const recorded = record.files[path];
+      return recorded && { sha256: recorded.sha256, text: recorded.text };
+    },
+    disk: (path) => readOnDisk(dir, path),
+    mode: (path) => fileMode(path, owners.get(path) ?? record.files[path]?.owner ?? 'create-fly-fastapi'),
+    check: (path) => mergeCheck(path, planned, record.mode),
+  });
+  return {
+    files: decided.files.map(({ path, decision }) => ({ path, status: STATUS[decision.action as keyof typeof STATUS], ...(decision.reason && { reason: decision.reason }) })),
+    writes: decided.writes,
+    conflicts: decided.open.map(({ path, decision, onDisk, next }) => ({ path, reason: decision.reason ?? '', yours: typeof onDisk === 'string' ? onDisk : '', next: next ?? '', markers: decision.markers ?? next ?? '' })),
+    decisions: new Map(decided.files.map(({ path, decision }) => [path, decision])),
+  };
 }
 
 /** Every conflict settled (asked, or as onConflict says) before anything is written. */
@@ -203,7 +203,7 @@ export async function update(input: UpdateOptions = {}, run: Run = new Run()): P
   const { options, origins, plan } = record.mode === 'adopted' ? await planAdopted(dir, record, given, shown, input) : await planGenerated(dir, record, given, shown, input);
 
   const planned = new Map(plan.files.map((file) => [file.path, file.content]));
-  const decided = decideAll(dir, record, planned, plan.owners);
+  const decided = decideUpdate(dir, record, planned, plan.owners);
   const uv = dependencySteps(dir, record, plan.dependencies, decided.decisions.get('pyproject.toml'));
   const writing = !input.check && !input.dryRun;
   if (writing && !input.allowDirty) {

@@ -9,19 +9,53 @@
 import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { TargetError } from '../errors.ts';
+import type { FileWrite } from '../reconcile/decide.ts';
 import type { OnDisk } from '../reconcile/reconcile.ts';
 
-/** The project's text at a path; a folder, a link or a device there is returned as such, never read or followed. */
-export function readOnDisk(dir: string, path: string): OnDisk {
-  const stat = lstatSync(join(dir, path), { throwIfNoEntry: false });
-  if (!stat) return undefined;
-  return stat.isFile() ? readFileSync(join(dir, path), 'utf8') : { notAFile: true };
+export type { FileWrite } from '../reconcile/decide.ts';
+
+/** The part of fs.Stats that tells what a thing is. */
+interface Kind {
+  isSymbolicLink(): boolean;
+  isDirectory(): boolean;
+  isFIFO(): boolean;
+  isSocket(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
 }
 
-/** One change to a project: decided first (create, update, adopt), applied here. */
-export type FileWrite =
-  | { kind: 'write'; path: string; content: string; /** Copy what is there to <path>.bak first. */ backup?: boolean }
-  | { kind: 'remove'; path: string };
+/** What a non-file is, for messages. */
+export function kindOf(stat: Kind): string {
+  if (stat.isSymbolicLink()) return 'a symbolic link';
+  if (stat.isDirectory()) return 'a folder';
+  if (stat.isFIFO()) return 'a FIFO';
+  if (stat.isSocket()) return 'a socket';
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
+  return 'a file';
+}
+
+/**
+ * The project's text at a path. Looked at with lstat, part by part: a folder
+ * on the way that is a link or a file, or anything but a regular file at the
+ * path, is returned as such, never read or followed (a link would lead out of
+ * the project; reading a FIFO blocks).
+ */
+export function readOnDisk(dir: string, path: string): OnDisk {
+  const parts = path.split('/');
+  let current = dir;
+  for (const [index, part] of parts.entries()) {
+    current = join(current, part);
+    const stat = lstatSync(current, { throwIfNoEntry: false });
+    if (!stat) return undefined;
+    const at = parts.slice(0, index + 1).join('/');
+    if (index < parts.length - 1) {
+      if (!stat.isDirectory()) return { notAFile: true, at, kind: `${kindOf(stat)} where the project needs a folder` };
+      continue;
+    }
+    if (!stat.isFile()) return { notAFile: true, at, kind: kindOf(stat) };
+  }
+  return readFileSync(current, 'utf8');
+}
 
 /** Every folder from the project root to `path` must be a real folder (a link would lead out of the project). */
 function checkFolders(dir: string, path: string): void {

@@ -16,7 +16,6 @@ import {
   linkSync,
   lstatSync,
   mkdirSync,
-  readFileSync,
   readdirSync,
   readlinkSync,
   realpathSync,
@@ -28,7 +27,8 @@ import {
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Run } from '../run.ts';
 import type { PlannedFile } from '../plan/plan.ts';
-import { reconcileFile } from '../reconcile/reconcile.ts';
+import { decideAll } from '../reconcile/decide.ts';
+import { kindOf, readOnDisk } from './applyWrites.ts';
 import { TargetError } from '../errors.ts';
 import { acquireRunLock, checkRunLock, removeStaleStaging, stagingName } from './runLock.ts';
 
@@ -53,15 +53,6 @@ export function shownPath(path: string): string {
 
 function lstatOrUndefined(path: string): Stats | undefined {
   return lstatSync(path, { throwIfNoEntry: false });
-}
-
-function kindOf(stat: Stats): string {
-  if (stat.isSymbolicLink()) return 'a symbolic link';
-  if (stat.isDirectory()) return 'a folder';
-  if (stat.isFIFO()) return 'a FIFO';
-  if (stat.isSocket()) return 'a socket';
-  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
-  return 'a file';
 }
 
 const SYSTEM_REASONS: Record<string, string> = {
@@ -110,32 +101,6 @@ function checkParents(path: string, shownTarget: string): void {
 }
 
 /**
- * What is in the way of one planned file. Folders on the way must be real
- * folders (not links: writing through one would land outside the target); the
- * file itself must be missing, or a regular file with the same bytes.
- */
-function obstacle(root: string, file: PlannedFile): { identical: boolean } | string {
-  const parts = file.path.split('/');
-  let current = root;
-  for (const [index, part] of parts.entries()) {
-    current = join(current, part);
-    const stat = lstatOrUndefined(current);
-    if (!stat) return { identical: false };
-    const shown = parts.slice(0, index + 1).join('/');
-    if (index < parts.length - 1) {
-      if (!stat.isDirectory()) return `${shown} (${kindOf(stat)} where the project needs a folder)`;
-      continue;
-    }
-    if (!stat.isFile()) return `${shown} (${kindOf(stat)})`;
-    // A regular file: reading it cannot block. With no record there is no base:
-    // the one decision step says identical (left alone) or in the way (refused).
-    const decision = reconcileFile(undefined, readFileSync(current, 'utf8'), file.content, 'seed');
-    return decision.action === 'identical' ? { identical: true } : shown;
-  }
-  return { identical: false };
-}
-
-/**
  * Everything the real run would refuse, checked without writing: a parent that
  * is a file, a dangling link, a non-empty target without --force, any file
  * --force would have to replace, a run already writing there. --dry-run runs it too.
@@ -163,13 +128,15 @@ export async function inspectTarget(dir: string, files: readonly PlannedFile[], 
   if (existing.length > 0 && !force) {
     throw new TargetError(`${shown} is not empty (${existing.length} entries); use another directory, or --force to add to it`);
   }
-  const identical: string[] = [];
+  // The one decide loop, with no record: a planned file already there is identical (left alone) or in the way (refused).
+  const planned = new Map(files.map((file) => [file.path, file.content]));
+  const decided = decideAll({ paths: planned.keys(), next: (path) => planned.get(path), base: () => undefined, disk: (path) => readOnDisk(target, path), mode: () => 'seed' });
+  const identical = decided.files.filter((file) => file.decision.action === 'identical').map((file) => file.path);
   const different: string[] = [];
   const special: string[] = [];
-  for (const file of files) {
-    const found = obstacle(target, file);
-    if (typeof found === 'string') (found.includes(' (') ? special : different).push(found);
-    else if (found.identical) identical.push(file.path);
+  for (const { path, onDisk } of decided.open) {
+    if (typeof onDisk === 'object') special.push(`${onDisk.at} (${onDisk.kind})`);
+    else different.push(path);
   }
   // Every file under a link or a file where app/ should be names the same obstacle once.
   const conflicts = [...new Set([...different, ...special])];
