@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { planAdoption, type AdoptionPlan } from '../adopt/plan.ts';
 import { resolveAnswers } from '../options/resolve.ts';
 import type { ProjectOptions } from '../options/schema.ts';
-import { projectSource } from '../sources/project.ts';
+import { ADOPTION_ENVIRONMENT, projectSource } from '../sources/project.ts';
 import { AdoptRefusal, UsageError } from '../errors.ts';
 import { decideAll } from '../reconcile/decide.ts';
 import { fileMode } from '../record/fileModes.ts';
@@ -57,8 +57,7 @@ export async function prepareAdoption(input: AdoptInput = {}): Promise<PreparedA
     detection = detectAdoption(files, flags);
   }
   const { python: _python, ...given } = input.given ?? {};
-  const env = { hasGit: false, hasUv: false, insideGitRepo: true };
-  const { options, origins } = await resolveAnswers({ ...given, directory }, { env, yes: true, sources: [projectSource(directory, detection)] });
+  const { options, origins } = await resolveAnswers({ ...given, directory }, { env: ADOPTION_ENVIRONMENT, yes: true, sources: [projectSource(directory, detection)] });
   if (options.python !== detection.python.version) throw new UsageError('internal: the Python chosen and the one detected differ');
   const templates = await loadTemplates();
   const plan = planAdoption(options, detection, templates, textOf(files, '.gitignore'), { generatorVersion: VERSION, origins });

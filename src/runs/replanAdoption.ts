@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { planAdoption, type AdoptionPlan } from '../adopt/plan.ts';
 import type { ReadRecord } from '../record/readRecord.ts';
 import { RECORD_PATH } from '../record/record.ts';
+import { ADOPTION_ENVIRONMENT } from '../sources/project.ts';
 import { keptOrigins, recordSource } from '../sources/record.ts';
 import { RefusedError, UsageError } from '../errors.ts';
 import { resolveAnswers, type AnswerOrigins } from '../options/resolve.ts';
@@ -46,7 +47,7 @@ export async function replanAdoption(dir: string, record: ReadRecord, given: Par
   }
   const written = Object.keys(record.files);
   const files = theirs(readProject(resolve(dir)), new Set([...written, RECORD_PATH]));
-  const { options, origins } = await resolveAnswers(given, { env: { hasGit: false, hasUv: false, insideGitRepo: true }, yes: true, sources: [recordSource(record, shown)] });
+  const { options, origins } = await resolveAnswers(given, { env: ADOPTION_ENVIRONMENT, yes: true, sources: [recordSource(record, shown)] });
   const detection = detectAdoption(files, {
     entrypoint: settings.entrypoint,
     package: settings.package ?? undefined,

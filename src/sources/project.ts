@@ -7,7 +7,7 @@
  */
 import type { Detection } from '../adopt/detect.ts';
 import type { AnswerSource } from '../options/resolve.ts';
-import { appNameFromDirectory, type ProjectOptions } from '../options/schema.ts';
+import { appNameFromDirectory, type Environment, type ProjectOptions } from '../options/schema.ts';
 
 /** What the project's own files answer; flags come first, the schema's defaults after. */
 export function projectSource(directory: string, detection: Detection): AnswerSource {
@@ -31,3 +31,10 @@ export function projectSource(directory: string, detection: Detection): AnswerSo
   };
   return { origin: 'project', fixed: true, values, name: (def) => `${def.flag ? `--${def.flag}` : def.key} (read from the project's ${def.key === 'python' ? 'Python settings' : 'fly.toml'})` };
 }
+
+/**
+ * The machine as an adoption sees it: the answers that depend on it (git,
+ * lock) are fixed by the project source above, so no tool is looked up; a
+ * project that exists is taken to be in a repository of its own.
+ */
+export const ADOPTION_ENVIRONMENT: Environment = { hasGit: false, hasUv: false, insideGitRepo: true };
