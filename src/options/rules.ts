@@ -20,6 +20,23 @@ export function controlCharacterProblem(text: string): string | undefined {
 }
 
 /**
+ * A path inside a project as records, kits and detection name it: relative,
+ * with `/` between parts, each part a plain name (no `.`, `..` or empty
+ * part), no backslash and no control character. A path that passes cannot
+ * lead outside the project by its spelling; the writer still refuses to go
+ * through a link (src/write/applyWrites.ts).
+ */
+export function projectPathProblem(path: unknown): string | undefined {
+  if (typeof path !== 'string' || path === '') return 'is not a path';
+  const control = controlCharacterProblem(path);
+  if (control) return control;
+  if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return 'is absolute; a path inside the project is relative to it';
+  if (path.includes('\\')) return 'has a backslash; parts of a path are separated by /';
+  if (path.split('/').some((part) => part === '' || part === '.' || part === '..')) return "is not a plain path inside the project (an empty, '.' or '..' part)";
+  return undefined;
+}
+
+/**
  * Fly app names: lowercase ASCII letters, digits and dashes (flyctl's
  * validateAppName), and one DNS label of `<app>.fly.dev`: at most 63, not
  * starting or ending with a dash. Two characters at least, as Fly's API asks.

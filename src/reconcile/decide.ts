@@ -12,7 +12,7 @@ import { reconcileFile, type Base, type Decision, type MergeCheck, type OnDisk }
 
 /** One change to a project: decided here (or by a run's policy for what is left open), applied by the one writer. */
 export type FileWrite =
-  | { kind: 'write'; path: string; content: string; /** Copy what is there to <path>.bak first. */ backup?: boolean }
+  | { kind: 'write'; path: string; content: string }
   | { kind: 'remove'; path: string };
 
 /** What the loop needs to know of each path. */

@@ -3,6 +3,7 @@
  * out). Format 1 is lifted to format 2 with every base unknown (see record.ts);
  * a larger format, or a generator newer than this one, is refused by the caller.
  */
+import { projectPathProblem } from '../options/rules.ts';
 import type { FileOwner } from './fileModes.ts';
 import type { Dependencies, GenerationRecord, RecordedFile } from './record.ts';
 
@@ -36,8 +37,13 @@ export function parseRecord(text: string, shown: string): ReadRecord {
   if (!isObject(data.answers)) throw new RecordError(`${shown}: answers are missing`);
   if (!isObject(data.files)) throw new RecordError(`${shown}: files are missing`);
   for (const [path, entry] of Object.entries(data.files)) {
+    // Checked where it enters: an update removes and writes at these paths.
+    const problem = projectPathProblem(path);
+    if (problem) throw new RecordError(`${shown}: files[${JSON.stringify(path)}] ${problem}`);
     if (!isObject(entry) || (entry.owner !== 'create-fly-fastapi' && entry.owner !== 'kit')) throw new RecordError(`${shown}: files["${path}"] has no owner`);
     if (entry.text !== undefined && typeof entry.text !== 'string') throw new RecordError(`${shown}: files["${path}"].text is not text`);
+    if (entry.sha256 !== undefined && (typeof entry.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(entry.sha256))) throw new RecordError(`${shown}: files["${path}"].sha256 is not a sha256`);
+    if (entry.mode !== undefined && entry.mode !== 'managed' && entry.mode !== 'seed') throw new RecordError(`${shown}: files["${path}"].mode is neither managed nor seed`);
   }
   return { mode: 'generated', origins: {}, ...data } as unknown as ReadRecord;
 }

@@ -13,7 +13,8 @@ import { AdoptRefusal, UsageError } from '../errors.ts';
 import { decideAll } from '../reconcile/decide.ts';
 import { fileMode } from '../record/fileModes.ts';
 import { Run } from '../run.ts';
-import { applyWrites, readOnDisk } from '../write/applyWrites.ts';
+import { applyWrites, readOnDisk, targetFailure } from '../write/applyWrites.ts';
+import { acquireProjectLock, removeLeftovers } from '../write/runLock.ts';
 import { readProject } from '../write/readProject.ts';
 import { loadTemplates } from '../templates/load.ts';
 import { VERSION } from '../version.ts';
@@ -73,21 +74,34 @@ export async function prepareAdoption(input: AdoptInput = {}): Promise<PreparedA
  */
 export async function writeAdoption(plan: AdoptionPlan, run: Run = new Run()): Promise<string[]> {
   const dir = resolve(plan.options.directory);
-  const planned = new Map(plan.files.map((file) => [file.path, file.content]));
-  const decided = decideAll({
-    paths: planned.keys(),
-    next: (path) => planned.get(path),
-    base: () => undefined,
-    disk: (path) => readOnDisk(dir, path),
-    mode: (path) => fileMode(path, plan.owners.get(path) ?? 'create-fly-fastapi'),
-  });
-  const blocked = decided.open[0];
-  if (blocked) throw new AdoptRefusal(`${blocked.path}: already there and not ours; move it aside, then run --adopt again (nothing was written)`);
-  // A signal that came while deciding is seen here, before the first write.
-  await run.checkpoint();
-  applyWrites(dir, decided.writes);
-  run.phase = 'written';
-  return decided.writes.map((change) => change.path);
+  // One run at a time in a project; what a killed run left (its temporary files) goes first.
+  let release: () => void;
+  try {
+    release = acquireProjectLock(dir, plan.options.directory);
+  } catch (error) {
+    throw targetFailure(error, plan.options.directory);
+  }
+  run.onAbort(release);
+  try {
+    const planned = new Map(plan.files.map((file) => [file.path, file.content]));
+    removeLeftovers(dir, planned.keys());
+    const decided = decideAll({
+      paths: planned.keys(),
+      next: (path) => planned.get(path),
+      base: () => undefined,
+      disk: (path) => readOnDisk(dir, path),
+      mode: (path) => fileMode(path, plan.owners.get(path) ?? 'create-fly-fastapi'),
+    });
+    const blocked = decided.open[0];
+    if (blocked) throw new AdoptRefusal(`${blocked.path}: already there and not ours; move it aside, then run --adopt again (nothing was written)`);
+    // A signal that came while deciding is seen here, before the first write.
+    await run.checkpoint();
+    applyWrites(dir, decided.writes);
+    run.phase = 'written';
+    return decided.writes.map((change) => change.path);
+  } finally {
+    release();
+  }
 }
 
 export async function adopt(input: AdoptInput = {}): Promise<AdoptReport> {

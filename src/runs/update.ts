@@ -24,13 +24,14 @@ import { kitSources } from '../sources/kit.ts';
 import { EXIT, RefusedError, UsageError } from '../errors.ts';
 import { replanAdoption } from './replanAdoption.ts';
 import { resolveAnswers, type AnswerOrigins } from '../options/resolve.ts';
-import type { OnConflict } from '../options/runFlags.ts';
+import { ON_CONFLICT, type OnConflict } from '../options/runFlags.ts';
 import type { ProjectOptions } from '../options/schema.ts';
 import type { ProjectAnswers } from '../options/values.ts';
 import { Run } from '../run.ts';
 import { runUv } from '../steps/commands.ts';
 import { uncommittedPaths } from '../steps/gitStatus.ts';
-import { applyWrites, readOnDisk } from '../write/applyWrites.ts';
+import { applyWrites, readOnDisk, targetFailure } from '../write/applyWrites.ts';
+import { acquireProjectLock, checkProjectLock, removeLeftovers } from '../write/runLock.ts';
 import { loadTemplates } from '../templates/load.ts';
 import { checkVersions, givenAnswers, kitFor, readProjectRecord } from './updateSources.ts';
 import { VERSION } from '../version.ts';
@@ -138,18 +139,32 @@ async function settle(dir: string, decided: Decided, input: UpdateOptions): Prom
     let how = input.resolve ? await input.resolve(conflict) : (input.onConflict ?? 'new-file');
     // Only a regular file can carry markers or be replaced; anything else gets the new text beside it.
     if (typeof readOnDisk(dir, conflict.path) === 'object' && how !== 'keep') how = 'new-file';
+    if (!ON_CONFLICT.includes(how)) throw new UsageError(`${input.resolve ? 'resolve' : 'onConflict'}: ${JSON.stringify(how)} is not one of ${ON_CONFLICT.join(', ')}`);
     const entry = decided.files.find((file) => file.path === conflict.path)!;
     entry.resolution = how;
     if (how === 'new-file') {
-      decided.writes.push({ kind: 'write', path: `${conflict.path}.new`, content: conflict.next });
+      decided.writes.push(beside(dir, conflict.path, '.new', conflict.next));
       entry.beside = [`${conflict.path}.new`];
     } else if (how === 'markers') {
       decided.writes.push({ kind: 'write', path: conflict.path, content: conflict.markers });
     } else if (how === 'overwrite') {
-      decided.writes.push({ kind: 'write', path: conflict.path, content: conflict.next, backup: true });
+      // Yours is kept as <path>.bak, a planned write like any other: checked up front, never through a link.
+      decided.writes.push(beside(dir, conflict.path, '.bak', conflict.yours), { kind: 'write', path: conflict.path, content: conflict.next });
       entry.beside = [`${conflict.path}.bak`];
     }
   }
+}
+
+/** `<path>.new` or `<path>.bak`: never written over a file that holds something else (an earlier .new you have not merged, say). */
+function beside(dir: string, path: string, suffix: '.new' | '.bak', content: string): FileWrite {
+  const onDisk = readOnDisk(dir, `${path}${suffix}`);
+  if (typeof onDisk === 'object') {
+    throw new RefusedError(`${onDisk.at} is ${onDisk.kind}, where the update would write ${path}${suffix}: move it aside, then update again (nothing was written)`);
+  }
+  if (onDisk !== undefined && onDisk !== content) {
+    throw new RefusedError(`${path}${suffix} is already there and holds something else: merge it into ${path} or move it aside, then update again (nothing was written)`);
+  }
+  return { kind: 'write', path: `${path}${suffix}`, content };
 }
 
 /** The uv commands: a pyproject.toml of yours is changed by uv, never rewritten; one replaced whole is relocked. */
@@ -193,11 +208,43 @@ async function planAdopted(dir: string, record: ReadRecord, given: Partial<Proje
   return replanAdoption(dir, record, given, shown, await loadTemplates());
 }
 
+/** Bad arguments from a caller of the API, refused as the CLI refuses bad flags (exit 2). */
+function checkInput(input: unknown): asserts input is UpdateOptions {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new UsageError('update() takes an object of options');
+  const options = input as UpdateOptions;
+  if (options.directory !== undefined && (typeof options.directory !== 'string' || options.directory === '')) throw new UsageError('directory: must be a path');
+  if (options.kit !== undefined && typeof options.kit !== 'string') throw new UsageError('kit: must be a kit source (a folder, a .tgz or an npm spec)');
+  if (options.onConflict !== undefined && !ON_CONFLICT.includes(options.onConflict)) throw new UsageError(`onConflict: ${JSON.stringify(options.onConflict)} is not one of ${ON_CONFLICT.join(', ')}`);
+  if (options.resolve !== undefined && typeof options.resolve !== 'function') throw new UsageError('resolve: must be a function that returns one of keep, new-file, markers, overwrite');
+}
+
 export async function update(input: UpdateOptions = {}, run: Run = new Run()): Promise<UpdateReport> {
+  checkInput(input);
   const shown = input.directory ?? '.';
   const dir = resolve(shown);
   const record = readProjectRecord(dir, shown);
   checkVersions(record, shown);
+  if (input.check || input.dryRun) {
+    checkProjectLock(dir, shown);
+    return updateProject(dir, shown, record, input, run);
+  }
+  // One run at a time in a project; what a killed run left (its temporary files) goes first.
+  let release: () => void;
+  try {
+    release = acquireProjectLock(dir, shown);
+  } catch (error) {
+    throw targetFailure(error, shown);
+  }
+  run.onAbort(release);
+  try {
+    removeLeftovers(dir, [...Object.keys(record.files), RECORD_PATH]);
+    return await updateProject(dir, shown, record, input, run);
+  } finally {
+    release();
+  }
+}
+
+async function updateProject(dir: string, shown: string, record: ReadRecord, input: UpdateOptions, run: Run): Promise<UpdateReport> {
   // The directory as the rerun line names it: the project's own folder, wherever it now is.
   const given = { ...givenAnswers(input as Record<string, unknown>), directory: basename(dir) };
   const { options, origins, plan } = record.mode === 'adopted' ? await planAdopted(dir, record, given, shown, input) : await planGenerated(dir, record, given, shown, input);
@@ -206,18 +253,25 @@ export async function update(input: UpdateOptions = {}, run: Run = new Run()): P
   const decided = decideUpdate(dir, record, planned, plan.owners);
   const uv = dependencySteps(dir, record, plan.dependencies, decided.decisions.get('pyproject.toml'));
   const writing = !input.check && !input.dryRun;
+  const recordText = planned.get(RECORD_PATH)!;
+  // The record follows the files: unchanged when nothing else is.
+  const recordChanges = decided.writes.length > 0 || decided.conflicts.length > 0 || uv.length > 0 || readOnDisk(dir, RECORD_PATH) !== recordText;
   if (writing && !input.allowDirty) {
-    // Before any question: a conflict may be written over when it is asked about, or by markers/overwrite.
+    // Before any question, and only what may really be written: a run that changes no byte refuses nothing.
+    // A conflict may be written over when it is asked about, or by markers/overwrite; its .new or .bak beside it may be written.
     const mayWrite = input.resolve || input.onConflict === 'markers' || input.onConflict === 'overwrite';
-    const touched = [...decided.writes.map((change) => change.path), ...(mayWrite ? decided.conflicts.map((conflict) => conflict.path) : [])];
-    checkClean(dir, [...touched, RECORD_PATH, ...(uv.length ? ['pyproject.toml', 'uv.lock'] : [])]);
+    const touched = [
+      ...decided.writes.map((change) => change.path),
+      ...decided.conflicts.flatMap((conflict) => [...(mayWrite ? [conflict.path] : []), `${conflict.path}.new`, `${conflict.path}.bak`]),
+      ...(recordChanges ? [RECORD_PATH] : []),
+      ...(uv.length ? ['pyproject.toml', 'uv.lock'] : []),
+    ];
+    checkClean(dir, touched);
   }
   await settle(dir, decided, writing ? input : { ...input, resolve: undefined, onConflict: input.onConflict ?? 'new-file' });
 
   const { files, writes } = decided;
-  const recordText = planned.get(RECORD_PATH)!;
   const changed = writes.length > 0 || uv.length > 0;
-  // The record follows the files: unchanged when nothing else is.
   if (changed || readOnDisk(dir, RECORD_PATH) !== recordText) writes.push({ kind: 'write', path: RECORD_PATH, content: recordText });
 
   const report: UpdateReport = {

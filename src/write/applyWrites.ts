@@ -6,9 +6,10 @@
  * that writes a project (the CLI, `create()`, `update()`, `adopt()`) goes
  * through here.
  */
-import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { TargetError } from '../errors.ts';
+import { projectPathProblem } from '../options/rules.ts';
 import type { FileWrite } from '../reconcile/decide.ts';
 import type { OnDisk } from '../reconcile/reconcile.ts';
 
@@ -57,8 +58,39 @@ export function readOnDisk(dir: string, path: string): OnDisk {
   return readFileSync(current, 'utf8');
 }
 
-/** Every folder from the project root to `path` must be a real folder (a link would lead out of the project). */
-function checkFolders(dir: string, path: string): void {
+const SYSTEM_REASONS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied (an immutable file?)',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is used up',
+  ENAMETOOLONG: 'a name in the path is too long',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EISDIR: 'a folder is where a file goes',
+  ELOOP: 'too many symbolic links in the path',
+  EMLINK: 'too many links',
+  EBUSY: 'the file is busy',
+  EEXIST: 'a file appeared there meanwhile',
+};
+
+/** A system error while writing, as one line in the user's terms (exit 3), naming their path. */
+export function targetFailure(error: unknown, shownWhere: string, after = ''): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason = code && SYSTEM_REASONS[code];
+  return reason ? new TargetError(`cannot write in ${shownWhere}: ${reason}${after}`) : (error as Error);
+}
+
+/** What a temporary file of this process is called beside `path`; the pid says whose it is. */
+export const TEMP_MARK = '.create-fly-fastapi-';
+const tempPath = (path: string) => `${path}${TEMP_MARK}${process.pid}`;
+
+/** The record goes last: a run stopped between two renames leaves a record that still describes the files before it. */
+const RECORD_FOLDER = '.create-fly-fastapi/';
+
+/** Every path is checked before the first write: inside the project by its spelling, and every folder on the way a real folder. */
+function checkPath(dir: string, path: string): void {
+  const problem = projectPathProblem(path);
+  if (problem) throw new TargetError(`${JSON.stringify(path)} ${problem}; nothing was written`);
   let current = dir;
   for (const part of path.split('/').slice(0, -1)) {
     current = join(current, part);
@@ -69,33 +101,105 @@ function checkFolders(dir: string, path: string): void {
   if (stat && !stat.isFile()) throw new TargetError(`${path}: not a regular file; nothing was written`);
 }
 
+/** Makes the missing folders of `path`, noting each so a failure can take it away again. */
+function makeFolders(dir: string, path: string, made: string[]): void {
+  let current = dir;
+  for (const part of path.split('/').slice(0, -1)) {
+    current = join(current, part);
+    if (lstatSync(current, { throwIfNoEntry: false })) continue;
+    mkdirSync(current);
+    made.push(current);
+  }
+}
+
+function removeQuietly(paths: readonly string[]): void {
+  for (const path of paths) rmSync(path, { force: true });
+}
+
+function removeFolders(folders: readonly string[]): void {
+  for (const folder of [...folders].reverse()) {
+    try {
+      rmdirSync(folder);
+    } catch {
+      // Not empty: something else is in it now.
+    }
+  }
+}
+
 /**
- * The one writer (a create's staging folder, an update, an adoption): every
- * decision was made before, so this only acts. It checks every path first (nothing is written if one is in the way),
- * then writes each file to a temporary name beside it and renames it into
- * place, so a file is never half written; synchronous, so a signal lands
- * before the first write or after the last.
+ * The one writer (a create's staging folder, an update, an adoption, fly.toml
+ * after `fly launch`): every decision was made before, so this only acts, as
+ * one transaction.
+ * 1. Every path is checked; nothing is written if one is refused.
+ * 2. Every new text is written to a temporary name beside its file. A failure
+ *    here (a full disk) removes them all: nothing changed.
+ * 3. Each temporary file is renamed into place and each removal made, the
+ *    record last, keeping what each replaced; a failure (an immutable file)
+ *    puts every replaced file back and removes what was new.
+ * A file is never half written. Synchronous, so a signal lands before the
+ * first rename or after the last; after a SIGKILL in between, the temporary
+ * files name their dead owner and the next run removes them.
  */
 export function applyWrites(dir: string, writes: readonly FileWrite[]): void {
-  for (const change of writes) checkFolders(dir, change.path);
-  for (const change of writes) {
-    const path = join(dir, change.path);
-    if (change.kind === 'remove') {
-      rmSync(path, { force: true });
-      // Folders the removal emptied go too (app/platform/ when Postgres is switched off).
-      for (let folder = dirname(path); folder.length > dir.length; folder = dirname(folder)) {
-        try {
-          rmdirSync(folder);
-        } catch {
-          break;
-        }
-      }
-      continue;
+  for (const change of writes) checkPath(dir, change.path);
+  const ordered = [...writes.filter((change) => !change.path.startsWith(RECORD_FOLDER)), ...writes.filter((change) => change.path.startsWith(RECORD_FOLDER))];
+
+  const made: string[] = [];
+  const temps: string[] = [];
+  for (const change of ordered) {
+    if (change.kind !== 'write') continue;
+    try {
+      makeFolders(dir, change.path, made);
+      const temp = tempPath(join(dir, change.path));
+      temps.push(temp);
+      writeFileSync(temp, change.content);
+    } catch (error) {
+      removeQuietly(temps);
+      removeFolders(made);
+      throw targetFailure(error, change.path, '; nothing was changed');
     }
-    mkdirSync(dirname(path), { recursive: true });
-    if (change.backup && existsSync(path)) copyFileSync(path, `${path}.bak`);
-    const temporary = `${path}.create-fly-fastapi-${process.pid}`;
-    writeFileSync(temporary, change.content);
-    renameSync(temporary, path);
   }
+
+  const done: { path: string; before: Buffer | undefined }[] = [];
+  for (const change of ordered) {
+    const path = join(dir, change.path);
+    const stat = lstatSync(path, { throwIfNoEntry: false });
+    const before = stat?.isFile() ? readFileSync(path) : undefined;
+    try {
+      if (change.kind === 'remove') rmSync(path, { force: true });
+      else renameSync(tempPath(path), path);
+      done.push({ path, before });
+    } catch (error) {
+      const restored = rollBack(done);
+      removeQuietly(temps);
+      removeFolders(made);
+      throw targetFailure(error, change.path, restored ? '; nothing was changed' : '; some files could not be put back (see git status)');
+    }
+  }
+
+  // Folders the removals emptied go too (app/platform/ when Postgres is switched off), never the project itself.
+  for (const change of ordered) {
+    if (change.kind !== 'remove') continue;
+    for (let folder = dirname(join(dir, change.path)); folder.length > dir.length; folder = dirname(folder)) {
+      try {
+        rmdirSync(folder);
+      } catch {
+        break;
+      }
+    }
+  }
+}
+
+/** Puts back what the renames and removals replaced, newest first. False when one could not be. */
+function rollBack(done: readonly { path: string; before: Buffer | undefined }[]): boolean {
+  let clean = true;
+  for (const { path, before } of [...done].reverse()) {
+    try {
+      if (before === undefined) rmSync(path, { force: true });
+      else writeFileSync(path, before);
+    } catch {
+      clean = false;
+    }
+  }
+  return clean;
 }

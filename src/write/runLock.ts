@@ -8,7 +8,7 @@
  * pid, so a lock or a staging folder whose owner is dead (SIGKILL, power loss)
  * is recognised as stale and removed by the next run.
  */
-import { linkSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, lstatSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { TargetError } from '../errors.ts';
 import { NAME_MAX_BYTES } from '../options/rules.ts';
@@ -77,10 +77,25 @@ export function checkRunLock(target: string, shownTarget: string): void {
  * or the end of a run, so a long-lived caller of the API can run again).
  */
 export function acquireRunLock(target: string, shownTarget: string): () => void {
-  const path = join(target, '..', besideTarget(target, LOCK_SUFFIX));
+  return lockAt(join(target, '..', besideTarget(target, LOCK_SUFFIX)), join(target, '..', besideTarget(target, `${LOCK_SUFFIX}-${process.pid}`)), shownTarget);
+}
+
+/** The lock of a project that exists (an update, an adoption): a file in the project itself, so nothing outside it is touched. */
+export const PROJECT_LOCK = '.create-fly-fastapi.lock';
+
+export function acquireProjectLock(dir: string, shown: string): () => void {
+  return lockAt(join(dir, PROJECT_LOCK), join(dir, `${PROJECT_LOCK}-${process.pid}`), shown);
+}
+
+/** For --dry-run and --check: would the real run find the project locked? */
+export function checkProjectLock(dir: string, shown: string): void {
+  const owner = liveOwner(join(dir, PROJECT_LOCK));
+  if (owner !== undefined && owner !== process.pid) throw busy(shown, owner);
+}
+
+function lockAt(path: string, draft: string, shownTarget: string): () => void {
   // Written under a name of our own, then linked into place: link fails if the lock
   // exists (like O_EXCL), and the lock is never seen without its pid.
-  const draft = join(target, '..', besideTarget(target, `${LOCK_SUFFIX}-${process.pid}`));
   writeFileSync(draft, String(process.pid));
   try {
     takeLock(draft, path, shownTarget);
@@ -137,6 +152,41 @@ export function removeStaleStaging(parent: string): string[] {
     if (!match || isAlive(Number(match[1]))) continue;
     rmSync(join(parent, name), { recursive: true, force: true, maxRetries: 2 });
     removed.push(name);
+  }
+  return removed;
+}
+
+/** A temporary file of the writer (`<name>.create-fly-fastapi-<pid>`) or a lock draft, with its owner's pid. */
+const LEFTOVER = /^.+(?:\.create-fly-fastapi-|\.create-fly-fastapi\.lock-)(\d+)$/s;
+
+/**
+ * Removes what killed runs left inside a project: the writer's temporary
+ * files in the folders of `paths` (and the project's own), whose names carry
+ * their owner's pid, and a lock whose owner is dead. Returns what went.
+ */
+export function removeLeftovers(dir: string, paths: Iterable<string>): string[] {
+  const folders = new Set([dir]);
+  for (const path of paths) {
+    const parts = path.split('/').slice(0, -1);
+    for (let index = 1; index <= parts.length; index++) folders.add(join(dir, ...parts.slice(0, index)));
+  }
+  const removed: string[] = [];
+  for (const folder of folders) {
+    let names: string[];
+    try {
+      names = readdirSync(folder);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const path = join(folder, name);
+      const match = LEFTOVER.exec(name);
+      const staleLock = name === PROJECT_LOCK && liveOwner(path) === undefined;
+      if (!staleLock && (!match || isAlive(Number(match[1])))) continue;
+      if (!lstatSync(path).isFile()) continue;
+      rmSync(path, { force: true });
+      removed.push(path.slice(dir.length + 1));
+    }
   }
   return removed;
 }

@@ -28,7 +28,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Run } from '../run.ts';
 import type { PlannedFile } from '../plan/plan.ts';
 import { decideAll } from '../reconcile/decide.ts';
-import { kindOf, readOnDisk } from './applyWrites.ts';
+import { kindOf, readOnDisk, targetFailure } from './applyWrites.ts';
 import { TargetError } from '../errors.ts';
 import { acquireRunLock, checkRunLock, removeStaleStaging, stagingName } from './runLock.ts';
 
@@ -53,25 +53,6 @@ export function shownPath(path: string): string {
 
 function lstatOrUndefined(path: string): Stats | undefined {
   return lstatSync(path, { throwIfNoEntry: false });
-}
-
-const SYSTEM_REASONS: Record<string, string> = {
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EROFS: 'the file system is read-only',
-  ENOSPC: 'no space left on the device',
-  EDQUOT: 'the disk quota is used up',
-  ENAMETOOLONG: 'a name in the path is too long',
-  ENOTDIR: 'a part of the path is a file, not a folder',
-  ELOOP: 'too many symbolic links in the path',
-  EMLINK: 'too many links',
-};
-
-/** A system error while writing, as one line in the user's terms (exit 3), naming their path. */
-export function targetFailure(error: unknown, shownWhere: string): Error {
-  const code = (error as NodeJS.ErrnoException).code;
-  const reason = code && SYSTEM_REASONS[code];
-  return reason ? new TargetError(`cannot write in ${shownWhere}: ${reason}`) : (error as Error);
 }
 
 /**
