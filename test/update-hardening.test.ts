@@ -262,3 +262,58 @@ describe('the uncommitted-changes check', () => {
     assert.match(run.stderr, /git is not on PATH/);
   });
 });
+
+describe('every value from a file is checked like a flag', () => {
+  for (const [name, key, value, message] of [
+    ['D13: a Python we do not build', 'python', '3.9', /answers\.python \(--python\): '3\.9' is not one of/],
+    ['D13: text for the Dockerfile in python', 'python', '3.14-slim-trixie AS x; RUN echo INJECTED', /answers\.python \(--python\)/],
+    ['D13: an unknown scaling', 'scaling', 'hyper', /answers\.scaling \(--scaling\): 'hyper' is not one of/],
+    ['D13: a number for scaling', 'scaling', 5, /answers\.scaling \(--scaling\)/],
+    ['D13: an unknown postgres', 'postgres', 'oracle', /answers\.postgres \(--postgres\)/],
+    ['D13: a string for workflows', 'workflows', 'yes', /answers\.workflows \(--workflows\): must be true or false/],
+    ['D13: a number for python', 'python', 3.14, /answers\.python \(--python\): must be a string/],
+  ] as const) {
+    it(`${name}: exit 2, one line naming the record's key and the flag; nothing written`, () => {
+      const dir = generate();
+      editRecord(dir, (record) => {
+        record.answers[key] = value;
+      });
+      commit(dir);
+      const before = snapshot(dir);
+      const run = updateIn(dir, []);
+      assert.equal(run.status, EXIT.usage, run.stderr);
+      assert.match(run.stderr, message);
+      assert.ok(oneLine(run.stderr), run.stderr);
+      assert.deepEqual(snapshot(dir), before);
+    });
+  }
+
+  it("D14: a record's kit.source with a newline is refused naming the record's key: exit 2, fly.toml untouched", () => {
+    const dir = generate();
+    editRecord(dir, (record) => {
+      (record as unknown as { kit: unknown }).kit = { name: 'rt-kit', version: '1.1.0', source: './k2\n[build]\nimage = "evil/img"\n#', kind: 'directory' };
+    });
+    commit(dir);
+    const before = snapshot(dir);
+    const run = updateIn(dir, []);
+    assert.equal(run.status, EXIT.usage, run.stderr);
+    assert.match(run.stderr, /manifest\.json kit\.source: the value contains a control character/);
+    assert.deepEqual(snapshot(dir), before);
+  });
+
+  it("D14, D15: a kit source that starts with '-' never reaches npm as an option: exit 2 from the flag and from the record", () => {
+    const root = tempDir('cff-hard-');
+    const flag = runCli(['out', '--kit=--userconfig=/tmp/evilrc', '--yes', '--no-git', '--no-lock'], { cwd: root, env: ENV });
+    assert.equal(flag.status, EXIT.usage, flag.stderr);
+    assert.match(flag.stderr, /^create-fly-fastapi: --kit: "--userconfig=\/tmp\/evilrc" starts with '-', which npm would read as an option/);
+    assert.deepEqual(readdirSync(root), []);
+    const dir = generate();
+    editRecord(dir, (record) => {
+      (record as unknown as { kit: unknown }).kit = { name: 'rt-kit', version: '1.1.0', source: '--version', kind: 'npm' };
+    });
+    commit(dir);
+    const run = updateIn(dir, []);
+    assert.equal(run.status, EXIT.usage, run.stderr);
+    assert.match(run.stderr, /kit\.source: "--version" starts with '-'/);
+  });
+});

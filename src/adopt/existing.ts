@@ -72,7 +72,7 @@ export function dockerfileCommand(text: string): string[] | undefined {
 }
 
 export function dockerfilePort(text: string): number | undefined {
-  const expose = /^\s*EXPOSE\s+(\d+)/im.exec(text)?.[1];
+  const expose = /^[ \t]*EXPOSE[ \t]+(\d+)/im.exec(text)?.[1];
   return expose ? Number(expose) : commandPort(dockerfileCommand(text) ?? []);
 }
 

@@ -18,7 +18,7 @@ export function topLevelAssignments(source: string): Set<string> {
 /** Top-level functions that build an app: annotated `-> FastAPI`, or calling FastAPI( in their body. */
 export function factories(source: string): string[] {
   const found: string[] = [];
-  const defs = [...source.matchAll(/^(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(([^)]*)\)\s*(?:->\s*([\w.]+))?\s*:/gm)];
+  const defs = [...source.matchAll(/^(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)[ \t]*\(([^)]{0,4000})\)\s*(?:->\s*([\w.]+))?\s*:/gm)];
   defs.forEach((match, index) => {
     const end = defs[index + 1]?.index ?? source.length;
     const body = source.slice(match.index! + match[0].length, end).split(/\n(?=\S)/)[0]!;
@@ -43,13 +43,13 @@ export function topLevelFunctions(source: string): Set<string> {
 export function importedModules(source: string, ownPackage: string): string[] {
   const modules: string[] = [];
   const text = source.replace(/\\\r?\n/g, ' ');
-  for (const match of text.matchAll(/^\s*import\s+([^\n#]+)/gm)) {
+  for (const match of text.matchAll(/^[ \t]*import[ \t]+([^\n#]+)/gm)) {
     for (const part of match[1]!.split(',')) {
       const name = part.trim().split(/\s+/)[0];
       if (name) modules.push(name);
     }
   }
-  for (const match of text.matchAll(/^\s*from\s+(\.*)([\w.]*)\s+import\s+\(?([^\n#)]*)/gm)) {
+  for (const match of text.matchAll(/^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+\(?([^\n#)]*)/gm)) {
     const dots = match[1]!.length;
     const base = match[2]!;
     if (dots === 0) {
@@ -76,5 +76,5 @@ export function getRoutes(source: string, variable: string): string[] {
 
 /** Folders the app serves files from: StaticFiles(directory="static"), Jinja2Templates(directory="templates"). */
 export function servedFolders(source: string): string[] {
-  return [...source.matchAll(/(?:StaticFiles|Jinja2Templates)\s*\([^)]*directory\s*=\s*["']([^"']+)["']/g)].map((match) => match[1]!.replace(/^\.\//, '').replace(/\/$/, ''));
+  return [...source.matchAll(/(?:StaticFiles|Jinja2Templates)\s*\([^)]{0,4000}?directory\s*=\s*["']([^"'\n]+)["']/g)].map((match) => match[1]!.replace(/^\.\//, '').replace(/\/$/, ''));
 }

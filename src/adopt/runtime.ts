@@ -19,7 +19,7 @@ export interface Alembic {
 export function findAlembic(files: ProjectFiles): Alembic | undefined {
   const ini = textOf(files, 'alembic.ini');
   if (ini === undefined) return undefined;
-  const location = /^\s*script_location\s*[=:]\s*(.+?)\s*$/m.exec(ini)?.[1];
+  const location = /^[ \t]*script_location[ \t]*[=:](.*)$/m.exec(ini)?.[1]?.trim() || undefined;
   const folder = (location ?? 'migrations').replace(/^%\(here\)s\/?/, '').replace(/^\.\//, '').replace(/\/$/, '');
   if (!hasFile(files, `${folder}/env.py`)) return undefined;
   return { ini: 'alembic.ini', folder, releaseCommand: 'alembic upgrade head' };

@@ -8,6 +8,7 @@ import { rmSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { kitSourceProblem } from '../options/rules.ts';
 import type { Run } from '../run.ts';
 import { KitError } from './errors.ts';
 import type { KitSource } from './types.ts';
@@ -46,6 +47,9 @@ async function unpack(tarball: string, into: string, spec: string): Promise<stri
 }
 
 export async function fetchKit(spec: string, cwd = process.cwd(), owner?: Run): Promise<FetchedKit> {
+  // Checked again here, whoever calls: the spec reaches npm's command line.
+  const problem = kitSourceProblem(spec);
+  if (problem) throw new KitError(`--kit: ${problem}`);
   const path = resolve(cwd, spec);
   const found = await stat(path).catch(() => undefined);
   if (found?.isDirectory()) return { dir: path, source: { spec, kind: 'directory' }, dispose: async () => {} };
@@ -64,7 +68,7 @@ export async function fetchKit(spec: string, cwd = process.cwd(), owner?: Run): 
       return { dir: await unpack(path, temp, spec), source: { spec, kind: 'tarball' }, dispose };
     }
     // Run where the user is, so a project's .npmrc (a scope's private registry) applies too.
-    const packed = await run('npm', ['pack', spec, '--ignore-scripts', '--json', '--pack-destination', temp], cwd);
+    const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', temp, '--', spec], cwd);
     if (!packed.ok) throw new KitError(`--kit: cannot fetch ${spec} with npm: ${reason(packed.output)}`);
     let filename: string | undefined;
     try {

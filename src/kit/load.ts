@@ -33,10 +33,29 @@ const NPM_NAME = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
 const REQUIREMENT = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?(?:\[[A-Za-z0-9._,\s-]*\])?(?:\s*[<>=!~;@][^\n\r"]*)?$/;
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 /** Names that say "secret": those go through `fly secrets set`, never into fly.toml. */
-const SECRET_NAME = /SECRET|TOKEN|PASSW|CREDENTIAL|PRIVATE|(^|_)(API_?)?KEY(S)?(_|$)|APIKEY|^(DIRECT_)?DATABASE_URL$/;
+const SECRET_NAME = /SECRET|TOKEN|PASSW|PASSPHRASE|CREDENTIAL|PRIVATE|(^|_)(API_?)?KEY(S)?(_|$)|KEYS?$|APIKEY|^(DIRECT_)?DATABASE_URL$/;
 /** Names Fly sets on every Machine. */
 const FLY_NAME = /^(FLY_|PRIMARY_REGION$)/;
-const URL_WITH_CREDENTIALS = /[a-z][a-z0-9+.-]*:\/\/[^/\s@]+@/i;
+
+/**
+ * `scheme://user:password@host`: a URL that carries credentials. Linear in
+ * the value's length (a regular expression for this backtracks on a long run
+ * of letters): each `://` is looked at once, back over its scheme and forward
+ * to the next '/', white space or '@', and the next `://` starts past that.
+ */
+export function hasUrlCredentials(value: string): boolean {
+  const scheme = /[a-z0-9+.-]/i;
+  for (let at = value.indexOf('://'); at !== -1; at = value.indexOf('://', at + 3)) {
+    let start = at;
+    while (start > 0 && scheme.test(value[start - 1]!)) start -= 1;
+    if (start === at || !/[a-z]/i.test(value.slice(start, at))) continue;
+    let end = at + 3;
+    while (end < value.length && !/[/\s@]/.test(value[end]!)) end += 1;
+    if (end > at + 3 && value[end] === '@') return true;
+    at = Math.max(at, end - 3);
+  }
+  return false;
+}
 
 type Table = Record<string, unknown>;
 
@@ -83,7 +102,7 @@ function readEnv(file: string, table: Table): Record<string, string> {
     if (SECRET_NAME.test(key)) throw new KitError(`${where}: looks like a secret; set it with \`fly secrets set\`, never in fly.toml`);
     if (FLY_NAME.test(key)) throw new KitError(`${where}: Fly sets this variable on every Machine`);
     if (typeof value !== 'string') throw new KitError(`${where}: must be a string (fly.toml's [env] holds text only)`);
-    if (URL_WITH_CREDENTIALS.test(value)) throw new KitError(`${where}: holds a URL with credentials; set it with \`fly secrets set\``);
+    if (hasUrlCredentials(value)) throw new KitError(`${where}: holds a URL with credentials; set it with \`fly secrets set\``);
     env[key] = value;
   }
   return env;

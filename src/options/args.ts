@@ -3,7 +3,7 @@
  * Every value is parsed here, so a bad flag fails before any question is asked.
  */
 import { UsageError } from '../errors.ts';
-import { controlCharacterProblem } from './rules.ts';
+import { controlCharacterProblem, kitSourceProblem } from './rules.ts';
 import { ADOPT_ONLY_FLAGS, CONTROL_FLAGS, NOT_WITH_ADOPT, ON_CONFLICT, UPDATE_ONLY, type RunFlags } from './runFlags.ts';
 import { OPTIONS, type OptionDef, type ProjectOptions } from './schema.ts';
 
@@ -99,8 +99,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       remember(target.key, spelled);
       const raw = inline ?? (argv[i + 1]?.startsWith('--') ? undefined : argv[++i]);
       if (raw === undefined || raw.trim() === '') throw new UsageError(`${spelled}: needs a value ${target.placeholder}`);
-      const control = controlCharacterProblem(raw);
-      if (control) throw new UsageError(`${spelled}: the value ${control}`);
+      const control = target.key === 'kit' ? kitSourceProblem(raw) : controlCharacterProblem(raw) && `the value ${controlCharacterProblem(raw)}`;
+      if (control) throw new UsageError(`${spelled}: ${control}`);
       (run as unknown as Record<string, unknown>)[target.key] = raw;
       continue;
     }

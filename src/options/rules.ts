@@ -20,6 +20,18 @@ export function controlCharacterProblem(text: string): string | undefined {
 }
 
 /**
+ * A kit source as `--kit` takes it: a folder, a .tgz or an npm spec. Never
+ * something npm would read as one of its own options.
+ */
+export function kitSourceProblem(spec: unknown): string | undefined {
+  if (typeof spec !== 'string' || spec.trim() === '') return 'must be a folder, a .tgz or an npm package spec';
+  const control = controlCharacterProblem(spec);
+  if (control) return `the value ${control}`;
+  if (spec.startsWith('-')) return `${JSON.stringify(spec)} starts with '-', which npm would read as an option (write ./${spec} for a folder of that name)`;
+  return undefined;
+}
+
+/**
  * A path inside a project as records, kits and detection name it: relative,
  * with `/` between parts, each part a plain name (no `.`, `..` or empty
  * part), no backslash and no control character. A path that passes cannot

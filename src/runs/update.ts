@@ -194,7 +194,7 @@ function checkClean(dir: string, paths: readonly string[]): void {
 
 /** A project we generated: planned as create would, with the record's answers as a source. */
 async function planGenerated(dir: string, record: ReadRecord, given: Partial<ProjectOptions>, shown: string, input: UpdateOptions) {
-  const kit = await kitFor(input.kit ?? record.kit?.source, record);
+  const kit = await kitFor(input.kit, record, shown);
   const kitParts = kit ? kitSources(kit) : undefined;
   const sources = [...(kitParts ? [kitParts.locked] : []), recordSource(record, shown), ...(kitParts ? [kitParts.defaults] : [])];
   const { options, origins } = await resolveAnswers(given, { env: detectEnvironment(dir), yes: true, sources });

@@ -12,7 +12,8 @@ import { KitError } from '../kit/errors.ts';
 import { checkRequires, readKit } from '../kit/prepare.ts';
 import { compareVersions, parseVersion } from '../kit/semver.ts';
 import type { Kit } from '../kit/types.ts';
-import { RefusedError, TargetError } from '../errors.ts';
+import { RefusedError, TargetError, UsageError } from '../errors.ts';
+import { kitSourceProblem } from '../options/rules.ts';
 import type { ProjectOptions } from '../options/schema.ts';
 import { answersFromData } from '../options/values.ts';
 import { VERSION } from '../version.ts';
@@ -49,8 +50,12 @@ export function checkVersions(record: ReadRecord, shown: string): void {
   }
 }
 
-export async function kitFor(spec: string | undefined, record: ReadRecord): Promise<Kit | undefined> {
+/** The kit an update uses: a newer one given (`--kit`), or the one the record names, checked as `--kit` is. */
+export async function kitFor(given: string | undefined, record: ReadRecord, shown: string): Promise<Kit | undefined> {
+  const spec = given ?? record.kit?.source;
   if (spec === undefined) return undefined;
+  const problem = kitSourceProblem(spec);
+  if (problem) throw new UsageError(given !== undefined ? `--kit: ${problem}` : `${shown}/${RECORD_PATH} kit.source: ${problem}`);
   const kit = await readKit(spec);
   try {
     checkRequires(kit, VERSION);

@@ -74,11 +74,38 @@ const TAIL = 8;
 
 const DATABASE_PROBLEMS = [/^\s*Error creating (Managed )?Postgres cluster/, /Cluster creation is taking longer than expected/];
 
+/**
+ * `scheme://user:password@` with the password as ****. Linear in the line's
+ * length (flyctl's output is not ours to bound): each `://` is looked at once,
+ * and a password scan that finds no '@' skips every `://` it passed over,
+ * which could find none either.
+ */
+function maskUrlPasswords(line: string): string {
+  let out = '';
+  let copied = 0;
+  let from = 0;
+  for (let at = line.indexOf('://'); at !== -1; at = line.indexOf('://', from)) {
+    from = at + 3;
+    let start = at;
+    while (start > 0 && /[a-z0-9+.-]/i.test(line[start - 1]!)) start -= 1;
+    if (!/[a-z]/i.test(line.slice(start, at))) continue;
+    let colon = at + 3;
+    while (colon < line.length && !/[:/@\s]/.test(line[colon]!)) colon += 1;
+    if (colon === at + 3 || line[colon] !== ':') continue;
+    let end = colon + 1;
+    while (end < line.length && !/[@\s]/.test(line[end]!)) end += 1;
+    from = Math.max(from, end);
+    if (end === colon + 1 || line[end] !== '@') continue;
+    out += `${line.slice(copied, colon + 1)}****`;
+    copied = end;
+    from = end + 1;
+  }
+  return out + line.slice(copied);
+}
+
 /** flyctl prints connection strings with their passwords; terminals and CI logs keep them. */
 export function maskSecrets(line: string): string {
-  return line
-    .replace(/\b([a-z][a-z0-9+.-]*:\/\/[^:/@\s]+:)[^@\s]+@/gi, '$1****@')
-    .replace(/^(\s*password:\s*)\S.*$/i, '$1****');
+  return maskUrlPasswords(line).replace(/^([ \t]*password:[ \t]*)\S.*$/i, '$1****');
 }
 
 interface FlyOutcome {
