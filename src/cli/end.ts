@@ -38,6 +38,8 @@ export function endRun(run: Run, work: Promise<number>, ending: Ending): void {
   };
 
   for (const signal of SIGNALS) {
+    // The bin's own handler (a stop before any run) gives way to the run's.
+    process.removeAllListeners(signal);
     process.on(signal, () => void stop(signal === 'SIGINT' ? EXIT.cancelled : 128 + constants.signals[signal]));
   }
 

@@ -4,6 +4,7 @@
  * The same pipeline as create: answers from ordered sources, a pure plan,
  * one writer.
  */
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { planAdoption, type AdoptionPlan } from '../adopt/plan.ts';
 import { resolveAnswers } from '../options/resolve.ts';
@@ -14,7 +15,7 @@ import { decideAll } from '../reconcile/decide.ts';
 import { fileMode } from '../record/fileModes.ts';
 import { Run } from '../run.ts';
 import { applyWrites, readOnDisk, targetFailure } from '../write/applyWrites.ts';
-import { acquireProjectLock, removeLeftovers } from '../write/runLock.ts';
+import { acquireProjectLock, recoverProject, removeLeftovers } from '../write/runLock.ts';
 import { readProject } from '../write/readProject.ts';
 import { loadTemplates } from '../templates/load.ts';
 import { VERSION } from '../version.ts';
@@ -45,6 +46,14 @@ export interface AdoptReport extends PreparedAdoption {
 export async function prepareAdoption(input: AdoptInput = {}): Promise<PreparedAdoption> {
   const directory = input.directory ?? input.given?.directory ?? '.';
   const dir = resolve(directory);
+  // A run killed halfway is finished (or its leftovers removed) before the project is read.
+  if (statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+    try {
+      recoverProject(dir, directory);
+    } catch (error) {
+      throw targetFailure(error, directory);
+    }
+  }
   const files = readProject(dir);
   let flags = { ...input.flags, python: input.given?.python ?? input.flags?.python, workflows: input.given?.workflows ?? input.flags?.workflows };
   let detection: Detection;
@@ -74,7 +83,7 @@ export async function prepareAdoption(input: AdoptInput = {}): Promise<PreparedA
  */
 export async function writeAdoption(plan: AdoptionPlan, run: Run = new Run()): Promise<string[]> {
   const dir = resolve(plan.options.directory);
-  // One run at a time in a project; what a killed run left (its temporary files) goes first.
+  // One run at a time in a project.
   let release: () => void;
   try {
     release = acquireProjectLock(dir, plan.options.directory);
@@ -84,6 +93,7 @@ export async function writeAdoption(plan: AdoptionPlan, run: Run = new Run()): P
   run.onAbort(release);
   try {
     const planned = new Map(plan.files.map((file) => [file.path, file.content]));
+    // Temporary files a run killed before its commit point left beside the files it was writing.
     removeLeftovers(dir, planned.keys());
     const decided = decideAll({
       paths: planned.keys(),
@@ -96,7 +106,7 @@ export async function writeAdoption(plan: AdoptionPlan, run: Run = new Run()): P
     if (blocked) throw new AdoptRefusal(`${blocked.path}: already there and not ours; move it aside, then run --adopt again (nothing was written)`);
     // A signal that came while deciding is seen here, before the first write.
     await run.checkpoint();
-    applyWrites(dir, decided.writes);
+    applyWrites(dir, decided.writes, { journal: true });
     run.phase = 'written';
     return decided.writes.map((change) => change.path);
   } finally {

@@ -8,7 +8,7 @@
  *
  *   const report = await update({ directory: 'my-api', scaling: 'always-on' });
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { declared, dependencyChange, isEmptyChange, uvCommands } from '../reconcile/dependencies.ts';
 import { fileMode } from '../record/fileModes.ts';
@@ -31,7 +31,7 @@ import { Run } from '../run.ts';
 import { runUv } from '../steps/commands.ts';
 import { uncommittedPaths } from '../steps/gitStatus.ts';
 import { applyWrites, readOnDisk, targetFailure } from '../write/applyWrites.ts';
-import { acquireProjectLock, checkProjectLock, removeLeftovers } from '../write/runLock.ts';
+import { acquireProjectLock, checkProjectLock, recoverProject, removeLeftovers } from '../write/runLock.ts';
 import { loadTemplates } from '../templates/load.ts';
 import { checkVersions, givenAnswers, kitFor, readProjectRecord } from './updateSources.ts';
 import { VERSION } from '../version.ts';
@@ -222,13 +222,22 @@ export async function update(input: UpdateOptions = {}, run: Run = new Run()): P
   checkInput(input);
   const shown = input.directory ?? '.';
   const dir = resolve(shown);
+  const writing = !input.check && !input.dryRun;
+  // A run killed halfway is finished (or its leftovers removed) before the record is read.
+  if (writing && statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+    try {
+      recoverProject(dir, shown);
+    } catch (error) {
+      throw targetFailure(error, shown);
+    }
+  }
   const record = readProjectRecord(dir, shown);
   checkVersions(record, shown);
-  if (input.check || input.dryRun) {
+  if (!writing) {
     checkProjectLock(dir, shown);
     return updateProject(dir, shown, record, input, run);
   }
-  // One run at a time in a project; what a killed run left (its temporary files) goes first.
+  // One run at a time in a project.
   let release: () => void;
   try {
     release = acquireProjectLock(dir, shown);
@@ -237,7 +246,8 @@ export async function update(input: UpdateOptions = {}, run: Run = new Run()): P
   }
   run.onAbort(release);
   try {
-    removeLeftovers(dir, [...Object.keys(record.files), RECORD_PATH]);
+    // Temporary files a run killed before its commit point left beside the files it was writing.
+    removeLeftovers(dir, Object.keys(record.files));
     return await updateProject(dir, shown, record, input, run);
   } finally {
     release();
@@ -291,7 +301,7 @@ async function updateProject(dir: string, shown: string, record: ReadRecord, inp
 
   // A signal that came while deciding is seen here, before the first write.
   await run.checkpoint();
-  if (writes.length > 0) applyWrites(dir, writes);
+  if (writes.length > 0) applyWrites(dir, writes, { journal: true });
   run.phase = 'written';
   input.onWritten?.();
   for (const entry of report.dependencies) {

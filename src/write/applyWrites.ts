@@ -6,7 +6,7 @@
  * that writes a project (the CLI, `create()`, `update()`, `adopt()`) goes
  * through here.
  */
-import { lstatSync, mkdirSync, readFileSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { TargetError } from '../errors.ts';
 import { projectPathProblem } from '../options/rules.ts';
@@ -140,7 +140,7 @@ function removeFolders(folders: readonly string[]): void {
  * first rename or after the last; after a SIGKILL in between, the temporary
  * files name their dead owner and the next run removes them.
  */
-export function applyWrites(dir: string, writes: readonly FileWrite[]): void {
+export function applyWrites(dir: string, writes: readonly FileWrite[], settings: { journal?: boolean } = {}): void {
   for (const change of writes) checkPath(dir, change.path);
   const ordered = [...writes.filter((change) => !change.path.startsWith(RECORD_FOLDER)), ...writes.filter((change) => change.path.startsWith(RECORD_FOLDER))];
 
@@ -160,6 +160,8 @@ export function applyWrites(dir: string, writes: readonly FileWrite[]): void {
     }
   }
 
+  // The commit point: every new text is on disk. A run killed after this is finished by the next (finishInterrupted).
+  const journal = settings.journal ? writeJournal(dir, ordered) : undefined;
   const done: { path: string; before: Buffer | undefined }[] = [];
   for (const change of ordered) {
     const path = join(dir, change.path);
@@ -171,14 +173,19 @@ export function applyWrites(dir: string, writes: readonly FileWrite[]): void {
       done.push({ path, before });
     } catch (error) {
       const restored = rollBack(done);
-      removeQuietly(temps);
+      removeQuietly([...temps, ...(journal ? [journal] : [])]);
       removeFolders(made);
       throw targetFailure(error, change.path, restored ? '; nothing was changed' : '; some files could not be put back (see git status)');
     }
   }
 
-  // Folders the removals emptied go too (app/platform/ when Postgres is switched off), never the project itself.
-  for (const change of ordered) {
+  removeEmptied(dir, ordered);
+  if (journal) rmSync(journal, { force: true });
+}
+
+/** Folders the removals emptied go too (app/platform/ when Postgres is switched off), never the project itself. */
+function removeEmptied(dir: string, changes: readonly FileWrite[]): void {
+  for (const change of changes) {
     if (change.kind !== 'remove') continue;
     for (let folder = dirname(join(dir, change.path)); folder.length > dir.length; folder = dirname(folder)) {
       try {
@@ -188,6 +195,68 @@ export function applyWrites(dir: string, writes: readonly FileWrite[]): void {
       }
     }
   }
+}
+
+/** The journal of a run's renames: `<project>/.create-fly-fastapi.journal-<pid>`, the list of changes in order. */
+const JOURNAL = /^\.create-fly-fastapi\.journal-(\d+)$/;
+
+function writeJournal(dir: string, changes: readonly FileWrite[]): string {
+  const path = join(dir, `.create-fly-fastapi.journal-${process.pid}`);
+  writeFileSync(tempPath(path), JSON.stringify(changes.map(({ kind, path: file }) => ({ kind, path: file }))));
+  renameSync(tempPath(path), path);
+  return path;
+}
+
+/**
+ * Finishes what a run killed between two renames (SIGKILL, a power cut after
+ * the data reached the disk) had committed to: its journal lists every change,
+ * and each new text still waiting under its temporary name is renamed into
+ * place, the record last, as that run would have. `isDead(pid)` says whose
+ * run is over. Called with the project's lock held, before anything is read.
+ * Returns the paths it finished.
+ */
+export function finishInterrupted(dir: string, isDead: (pid: number) => boolean): string[] {
+  const finished: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return finished;
+  }
+  for (const name of names) {
+    const match = JOURNAL.exec(name);
+    if (!match || !isDead(Number(match[1]))) continue;
+    const journal = join(dir, name);
+    let changes: FileWrite[] = [];
+    try {
+      const listed: unknown = JSON.parse(readFileSync(journal, 'utf8'));
+      if (Array.isArray(listed)) changes = listed.filter((entry): entry is FileWrite => (entry?.kind === 'write' || entry?.kind === 'remove') && projectPathProblem(entry.path) === undefined);
+    } catch {
+      // Unreadable: nothing can be finished from it; the temporary files go as leftovers.
+    }
+    for (const change of changes) {
+      const path = join(dir, change.path);
+      try {
+        // A journal is a file in the project like any other: its paths get the writer's own checks.
+        checkPath(dir, change.path);
+      } catch {
+        continue;
+      }
+      if (change.kind === 'remove') {
+        rmSync(path, { force: true });
+        finished.push(change.path);
+        continue;
+      }
+      const temp = `${path}${TEMP_MARK}${match[1]}`;
+      if (lstatSync(temp, { throwIfNoEntry: false })?.isFile()) {
+        renameSync(temp, path);
+        finished.push(change.path);
+      }
+    }
+    removeEmptied(dir, changes);
+    rmSync(journal, { force: true });
+  }
+  return finished;
 }
 
 /** Puts back what the renames and removals replaced, newest first. False when one could not be. */

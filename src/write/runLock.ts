@@ -11,6 +11,7 @@
 import { linkSync, lstatSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { TargetError } from '../errors.ts';
+import { finishInterrupted } from './applyWrites.ts';
 import { NAME_MAX_BYTES } from '../options/rules.ts';
 
 export const STAGING_MARK = '.create-fly-fastapi-';
@@ -157,7 +158,7 @@ export function removeStaleStaging(parent: string): string[] {
 }
 
 /** A temporary file of the writer (`<name>.create-fly-fastapi-<pid>`) or a lock draft, with its owner's pid. */
-const LEFTOVER = /^.+(?:\.create-fly-fastapi-|\.create-fly-fastapi\.lock-)(\d+)$/s;
+const LEFTOVER = /^.*(?:\.create-fly-fastapi-|\.create-fly-fastapi\.lock-|\.create-fly-fastapi\.journal-)(\d+)$/s;
 
 /**
  * Removes what killed runs left inside a project: the writer's temporary
@@ -189,4 +190,40 @@ export function removeLeftovers(dir: string, paths: Iterable<string>): string[] 
     }
   }
   return removed;
+}
+
+/**
+ * A project as a killed run left it, made whole before this run reads it:
+ * under the project's lock, a run that had committed (its journal) is
+ * finished, and every other temporary file of a dead run is removed. Returns
+ * the paths finished and removed; nothing to do costs one readdir.
+ */
+export function recoverProject(dir: string, shown: string, paths: Iterable<string> = []): string[] {
+  const all = [...paths, '.create-fly-fastapi/manifest.json', '.github/workflows/x', 'Dockerfile'];
+  const names = (() => {
+    try {
+      return readdirSync(dir);
+    } catch {
+      return [];
+    }
+  })();
+  if (!names.some((name) => name.includes('.create-fly-fastapi.journal-') || name === PROJECT_LOCK) && !hasLeftovers(dir, all)) return [];
+  const release = acquireProjectLock(dir, shown);
+  try {
+    return [...finishInterrupted(dir, (pid) => !isAlive(pid)), ...removeLeftovers(dir, all)];
+  } finally {
+    release();
+  }
+}
+
+function hasLeftovers(dir: string, paths: readonly string[]): boolean {
+  const folders = new Set([dir, ...paths.map((path) => join(dir, path, '..'))]);
+  for (const folder of folders) {
+    try {
+      if (readdirSync(folder).some((name) => LEFTOVER.test(name))) return true;
+    } catch {
+      // No such folder.
+    }
+  }
+  return false;
 }
