@@ -4,7 +4,7 @@
  * rerun line show the kit.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tempDir } from './helpers/cli.ts';
@@ -13,6 +13,7 @@ import { Terminal, tmuxMissing } from './helpers/tmux.ts';
 
 const IN_TMUX = { timeout: 60_000, skip: process.env.E2E_REQUIRED === '1' ? false : tmuxMissing };
 const FROM_KIT = '(preselected by kit acme-fastapi 1.4.0)';
+const KIT = './kit';
 
 /** The screen as running text, without clack's guide or the terminal's wrapping. */
 function flat(screen: string): string {
@@ -26,10 +27,12 @@ function flat(screen: string): string {
 describe('a kit in a terminal', IN_TMUX, () => {
   it('asks only what the kit leaves open, with its defaults preselected', async () => {
     const cwd = tempDir();
-    const terminal = Terminal.start({ cwd, args: ['svc', '--kit', EXAMPLE_KIT, '--no-lock', '--no-git'], width: 100, height: 50 });
+    // The kit as ./kit beside the project: what the screen shows does not depend on where the checkout lives.
+    cpSync(EXAMPLE_KIT, join(cwd, 'kit'), { recursive: true });
+    const terminal = Terminal.start({ cwd, args: ['svc', '--kit', KIT, '--no-lock', '--no-git'], width: 100, height: 50 });
     try {
       const intro = flat(await terminal.waitFor('What should happen when no requests come in?'));
-      assert.ok(intro.includes(`Using kit acme-fastapi 1.4.0 (${EXAMPLE_KIT})`), intro);
+      assert.ok(intro.includes(`Using kit acme-fastapi 1.4.0 (${KIT})`), intro);
       assert.ok(intro.includes('Locked, not asked: postgres managed, vm-size shared-cpu-2x, org acme'), intro);
       assert.ok(intro.includes('Preselected: scaling warm, min-machines 2, regions fra,ams'), intro);
       assert.ok(intro.includes(`What should happen when no requests come in? ${FROM_KIT}`), intro);
@@ -65,7 +68,7 @@ describe('a kit in a terminal', IN_TMUX, () => {
       terminal.keys('Enter');
 
       assert.equal(await terminal.exitCode(), 0, terminal.screen());
-      assert.ok(flat(terminal.screen()).includes(`npm create fly-fastapi@latest svc -- --kit ${EXAMPLE_KIT} --name svc`));
+      assert.ok(flat(terminal.screen()).includes(`npm create fly-fastapi@latest svc -- --kit ${KIT} --name svc`));
       const record = JSON.parse(readFileSync(join(cwd, 'svc', '.create-fly-fastapi', 'manifest.json'), 'utf8'));
       assert.deepEqual(
         [record.origins.postgres, record.origins.scaling, record.origins.regions, record.origins.workflows],

@@ -76,6 +76,11 @@ const REFUSALS: Refusal[] = [
   { what: 'a kit folder without kit.toml', kit: (d) => join(d, 'files'), message: /^--kit: \S*\/acme-kit\/files: no kit\.toml in it$/ },
   { what: 'a kit path that does not exist', kit: (d) => `${d}-missing`, message: /^--kit: \S*\/acme-kit-missing does not exist$/ },
   { what: 'a .tgz that is not a tarball', kit: (d) => (writeFileSync(`${d}.tgz`, 'not gzip'), `${d}.tgz`), message: /^--kit: \S*\/acme-kit\.tgz: cannot unpack the kit: gzip: stdin: not in gzip format$/ },
+  { what: 'a file under fly.toml as a folder', kit: (d) => addFile(d, 'fly.toml/x', 'x\n'), message: new RegExp(`^${F}/fly\\.toml/x: a kit cannot write fly\\.toml/x: fly\\.toml is built from the options`) },
+  { what: 'a file under uv.lock as a folder', kit: (d) => addFile(d, 'uv.lock/x', 'x\n'), message: new RegExp(`^${F}/uv\\.lock/x: a kit cannot write uv\\.lock/x: uv\\.lock is written by`) },
+  { what: 'a file under the Dockerfile as a folder', kit: (d) => addFile(d, 'Dockerfile/x', 'x\n'), message: new RegExp(`^${F}/Dockerfile/x: Dockerfile is a file of the project, so nothing can be written under it as a folder$`) },
+  { what: 'a file where the app folder goes', kit: (d) => addFile(d, 'app', 'x\n'), message: new RegExp(`^${F}/app: app is a file of the project, so nothing can be written under it as a folder$`) },
+  { what: 'two kit files for one path', kit: (d) => { addFile(d, '_notes', 'a\n'); addFile(d, '.notes', 'b\n'); }, message: new RegExp(`^${F}/(_|\\.)notes: writes \\.notes, as ${F}/(\\.|_)notes does; keep one of them$`) },
 ];
 
 describe('kits that are refused', () => {

@@ -317,3 +317,16 @@ describe('every value from a file is checked like a flag', () => {
     assert.match(run.stderr, /kit\.source: "--version" starts with '-'/);
   });
 });
+
+describe('flags an update does not take', () => {
+  for (const flag of ['--launch', '--git', '--lock', '--org=acme']) {
+    it(`D31: ${flag} with --update: exit 2 naming it, nothing written`, () => {
+      const dir = generate();
+      const before = snapshot(dir);
+      const run = updateIn(dir, [flag]);
+      assert.equal(run.status, EXIT.usage, run.stderr);
+      assert.match(run.stderr, new RegExp(`^create-fly-fastapi: ${flag.split('=')[0]}[ =:]`));
+      assert.deepEqual(snapshot(dir), before);
+    });
+  }
+});

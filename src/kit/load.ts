@@ -24,8 +24,8 @@ export const KIT_OPTIONS: readonly OptionDef[] = OPTIONS.filter((def) => def.fla
 const RESERVED: [RegExp, string][] = [
   [/^\.git(\/|$)/, 'git owns .git/'],
   [/^\.create-fly-fastapi(\/|$)/, 'the record of the generation lives there'],
-  [/^fly\.toml$/, 'fly.toml is built from the options: set it through [defaults], [locked] and [env]'],
-  [/^uv\.lock$/, 'uv.lock is written by `uv lock`'],
+  [/^fly\.toml(\/|$)/, 'fly.toml is built from the options: set it through [defaults], [locked] and [env]'],
+  [/^uv\.lock(\/|$)/, 'uv.lock is written by `uv lock`'],
 ];
 
 const NPM_NAME = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;

@@ -147,17 +147,22 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     if (control) throw new UsageError(`[directory]: the name ${control}`);
     given.directory = positionals[0];
   }
-  checkUpdateFlags(run, seen);
+  checkUpdateFlags(given as Partial<ProjectOptions>, run, seen);
   return { given: given as Partial<ProjectOptions>, run };
 }
 
+/** Project options that steer only a new project's run (git init, uv lock, fly launch): an update does none of these. */
+const NOT_WITH_UPDATE: readonly (keyof ProjectOptions)[] = ['launch', 'org', 'git', 'lock'];
+
 /** --on-conflict's value, and the update's own flags given without --update. */
-function checkUpdateFlags(run: RunFlags, seen: ReadonlyMap<string, string>): void {
+function checkUpdateFlags(given: Partial<ProjectOptions>, run: RunFlags, seen: ReadonlyMap<string, string>): void {
   if (run.onConflict !== undefined && !(ON_CONFLICT as readonly string[]).includes(run.onConflict)) {
     throw new UsageError(`--on-conflict: '${run.onConflict}' is not one of ${ON_CONFLICT.join(', ')}`);
   }
   if (run.update) {
     if (run.force) throw new UsageError('--force: not with --update (an update never overwrites; see --on-conflict)');
+    const once = NOT_WITH_UPDATE.find((key) => given[key] !== undefined);
+    if (once) throw new UsageError(`${seen.get(once)}: not with --update (it steers what a new project's run does: git init, uv lock, fly launch)`);
     return;
   }
   const stray = UPDATE_ONLY.find((key) => seen.has(key));

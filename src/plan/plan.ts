@@ -126,6 +126,19 @@ function ourPaths(templates: TemplateFiles): Set<string> {
   return paths;
 }
 
+/** A kit file where one of the project's files needs a folder, or the reverse (`fly.toml/x`, a file `app`): named, never left to the writer. */
+function checkNoFileUnderFile(files: ReadonlyMap<string, string>, blame: ReadonlyMap<string, string>): void {
+  for (const path of files.keys()) {
+    const parts = path.split('/');
+    for (let index = 1; index < parts.length; index++) {
+      const folder = parts.slice(0, index).join('/');
+      if (!files.has(folder) && folder !== 'fly.toml' && folder !== 'uv.lock') continue;
+      const kitSide = blame.get(path) ?? blame.get(folder);
+      throw new KitError(`${kitSide ?? path}: ${folder} is a file of the project, so nothing can be written under it as a folder`);
+    }
+  }
+}
+
 export function planProject(options: ProjectOptions, templates: TemplateFiles, settings: PlanSettings): ProjectPlan {
   const { kit } = settings;
   const features = [...FEATURES.filter((feature) => feature.applies(options)), ...(kit ? [kitFeature(kit)] : [])];
@@ -144,6 +157,9 @@ export function planProject(options: ProjectOptions, templates: TemplateFiles, s
       const content = typeof template === 'string' ? template : template(context);
       // A kit's template that renders to nothing is left out: how a kit file depends on the options.
       if (feature.id === KIT_FEATURE_ID && content.trim() === '') continue;
+      // Two kit files that land on one path (`_foo` and `.foo`, `x` and `x.hbs`): neither may silently win.
+      const earlier = kit && feature.id === KIT_FEATURE_ID ? blame.get(path) : undefined;
+      if (earlier) throw new KitError(`${kitFilePath(kit!, key.slice(prefix.length))}: writes ${path}, as ${earlier} does; keep one of them`);
       files.set(path, content);
       owners.set(path, feature.id === KIT_FEATURE_ID ? 'kit' : 'create-fly-fastapi');
       if (kit && feature.id === KIT_FEATURE_ID) blame.set(path, kitFilePath(kit, key.slice(prefix.length)));
@@ -160,6 +176,8 @@ export function planProject(options: ProjectOptions, templates: TemplateFiles, s
       blame.set(path, `${kit.file} [files] remove`);
     }
   }
+
+  if (kit) checkNoFileUnderFile(files, blame);
 
   const fly = baseFlyConfig(options);
   for (const feature of features) feature.configureFly?.(fly, options);
