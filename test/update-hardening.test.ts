@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -329,4 +329,44 @@ describe('flags an update does not take', () => {
       assert.deepEqual(snapshot(dir), before);
     });
   }
+});
+
+describe('a record that is not a file, or has a BOM', () => {
+  it('D24: manifest.json as a folder, or .create-fly-fastapi as a file: one line, exit 6', () => {
+    const dir = generate(undefined, false);
+    rmSync(join(dir, RECORD));
+    mkdirSync(join(dir, RECORD));
+    let run = updateIn(dir, []);
+    assert.equal(run.status, EXIT.refused, run.stderr);
+    assert.match(run.stderr, /^create-fly-fastapi: \S+\/\.create-fly-fastapi\/manifest\.json is not a regular file/);
+    rmSync(join(dir, '.create-fly-fastapi'), { recursive: true });
+    writeFileSync(join(dir, '.create-fly-fastapi'), '');
+    run = updateIn(dir, []);
+    assert.equal(run.status, EXIT.refused, run.stderr);
+    assert.match(run.stderr, /\.create-fly-fastapi is not a folder/);
+    assert.ok(oneLine(run.stderr), run.stderr);
+  });
+
+  it('D24: a BOM before the record is read past', () => {
+    const dir = generate(undefined, false);
+    writeFileSync(join(dir, RECORD), `\uFEFF${readFileSync(join(dir, RECORD), 'utf8')}`);
+    const run = updateIn(dir, ['--check']);
+    assert.equal(run.status, EXIT.ok, run.stderr);
+  });
+});
+
+describe('create() refuses wrong types as the CLI refuses bad flags', () => {
+  it('D26: no options, a string, a number for kit or force: exit 2, naming the key', async () => {
+    const { create } = (await import('../dist/api.js')) as typeof import('../src/api.ts');
+    for (const [input, message] of [
+      [undefined, /create\(\) takes an object/],
+      [null, /create\(\) takes an object/],
+      ['my-api', /create\(\) takes an object/],
+      [{ directory: 'x', kit: 5 }, /^kit: must be a kit source/],
+      [{ directory: 'x', force: 'yes' }, /^force: must be true or false/],
+      [{ directory: 5 }, /^directory: must be a path/],
+    ] as const) {
+      await assert.rejects(create(input as never), (error: Error & { exitCode?: number }) => error.exitCode === EXIT.usage && message.test(error.message), String(JSON.stringify(input)));
+    }
+  });
 });

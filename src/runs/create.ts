@@ -60,6 +60,11 @@ export interface CreateReport {
 const CREATE_CONTROL = new Set(['directory', 'kit', 'force', 'onOutput']);
 
 function givenAnswers(input: CreateOptions): Partial<ProjectOptions> {
+  // Wrong types from a caller are refused as the CLI refuses bad flags: exit 2, naming the key.
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new UsageError('create() takes an object of options, with at least { directory }');
+  if (input.kit !== undefined && typeof input.kit !== 'string') throw new UsageError('kit: must be a kit source (a folder, a .tgz or an npm spec)');
+  if (input.force !== undefined && typeof input.force !== 'boolean') throw new UsageError('force: must be true or false');
+  if (input.onOutput !== undefined && typeof input.onOutput !== 'function') throw new UsageError('onOutput: must be a function');
   const given = { ...answersFromData(input as unknown as Record<string, unknown>, CREATE_CONTROL), directory: input.directory };
   if (typeof input.directory !== 'string' || input.directory.trim() === '') throw new UsageError('directory: must be a path');
   return given as Partial<ProjectOptions>;

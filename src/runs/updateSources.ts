@@ -4,7 +4,7 @@
  * a newer one given (refused when out of range or older), and the flags given
  * as data. Each refusal is one line and exit 6; no record at all is exit 3.
  */
-import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecordError, parseRecord, type ReadRecord } from '../record/readRecord.ts';
 import { RECORD_PATH } from '../record/record.ts';
@@ -26,11 +26,16 @@ export function readProjectRecord(dir: string, shown: string): ReadRecord {
   const stat = lstatSync(dir, { throwIfNoEntry: false });
   if (!stat) throw new TargetError(`${shown} does not exist: there is no project to update`);
   if (!stat.isDirectory() && !stat.isSymbolicLink()) throw new TargetError(`${shown} is not a folder: there is no project to update`);
-  if (!existsSync(path)) {
+  const folder = lstatSync(join(dir, RECORD_PATH, '..'), { throwIfNoEntry: false });
+  if (folder && !folder.isDirectory()) throw new RefusedError(`${shown}/${RECORD_PATH.split('/')[0]} is not a folder, so it holds no record: move it aside`);
+  const found = lstatSync(path, { throwIfNoEntry: false });
+  if (!found) {
     throw new TargetError(`${shown} has no ${RECORD_PATH}: create-fly-fastapi did not generate it; use --adopt to start following it`);
   }
+  if (!found.isFile()) throw new RefusedError(`${shown}/${RECORD_PATH} is not a regular file (a folder or a link), so it is not our record: move it aside`);
   try {
-    return parseRecord(readFileSync(path, 'utf8'), `${shown}/${RECORD_PATH}`);
+    // A BOM some editors add is not part of the JSON.
+    return parseRecord(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''), `${shown}/${RECORD_PATH}`);
   } catch (error) {
     if (error instanceof RecordError) throw new RefusedError(error.message);
     throw error;
