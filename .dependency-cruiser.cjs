@@ -17,7 +17,7 @@ const LAYERS = [
   ['record/'],
   ['kit/'],
   ['run.ts', 'options/'],
-  ['errors.ts', 'templates/', 'version.ts'],
+  ['content.ts', 'errors.ts', 'templates/', 'version.ts'],
 ];
 
 const pattern = (units) => `^src/(${units.map((unit) => unit.replace('.', '\\.') + (unit.endsWith('/') ? '' : '$')).join('|')})`;

@@ -31,7 +31,7 @@ async function planWith(kit: Kit | undefined, given: Partial<ProjectOptions> = {
 }
 
 function file(plan: ProjectPlan, path: string): string | undefined {
-  return plan.files.find((candidate) => candidate.path === path)?.content;
+  return plan.files.find((candidate) => candidate.path === path)?.content as string | undefined;
 }
 
 function appendToml(dir: string, text: string): void {

@@ -59,7 +59,7 @@ async function launch(scenario: string, flags: string[] = [], path?: string): Pr
   const calls = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line)) : [];
   const dir = join(cwd, 'my-api');
   const plan = planProject(await optionsFor(argv), templates, { generatorVersion: VERSION });
-  const generated = plan.files.find((file) => file.path === 'fly.toml')!.content;
+  const generated = plan.files.find((file) => file.path === 'fly.toml')!.content as string;
   return { ...run, calls, dir, flyToml: readFileSync(join(dir, 'fly.toml'), 'utf8'), generated };
 }
 
@@ -290,13 +290,13 @@ describe('every flyctl command we run or print', () => {
         for (const line of steps) checkWithFake(shellWords(line).slice(1), 'next steps');
 
         const files = planProject(options, templates, { generatorVersion: VERSION }).files;
-        const readme = files.find((file) => file.path === 'README.md')!.content;
+        const readme = files.find((file) => file.path === 'README.md')!.content as string;
         const shellBlocks = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((block) => block[1]!.split('\n'));
         const readmeCommands = shellBlocks.filter((line) => line.startsWith('fly '));
         assert.ok(readmeCommands.includes(`fly ${deployArgs(options).join(' ')}`), `README deploys with ${deployArgs(options).join(' ')}`);
         for (const line of readmeCommands) checkWithFake(shellWords(line).slice(1), 'README');
 
-        const workflow = files.find((file) => file.path === '.github/workflows/fly-deploy.yml')!.content;
+        const workflow = files.find((file) => file.path === '.github/workflows/fly-deploy.yml')!.content as string;
         const deployLine = /run: flyctl (deploy.*)$/m.exec(workflow)![1]!;
         assert.deepEqual(shellWords(deployLine).filter((word) => word !== '--remote-only'), [...deployArgs(options)]);
         checkWithFake(shellWords(deployLine), 'fly-deploy.yml');
@@ -326,7 +326,7 @@ describe('every flyctl command we run or print', () => {
       const options = await optionsFor(['x-api', '--scaling', 'warm', '--min-machines', String(minMachines), '--regions', 'fra,lhr']);
       const scale = `fly scale count ${minMachines} --region fra --yes`;
       const steps = nextSteps(options, { locked: true, launched: true });
-      const readme = planProject(options, templates, { generatorVersion: VERSION }).files.find((file) => file.path === 'README.md')!.content;
+      const readme = planProject(options, templates, { generatorVersion: VERSION }).files.find((file) => file.path === 'README.md')!.content as string;
       if (minMachines > 2) {
         assert.ok(steps.indexOf(scale) > steps.indexOf('fly deploy'), `${scale} after the first deploy: ${steps.join(' / ')}`);
         assert.ok(readme.includes(`\n${scale}\n`), `README says ${scale}`);

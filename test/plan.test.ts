@@ -24,7 +24,7 @@ async function plan(...argv: string[]): Promise<ProjectPlan> {
 function file(p: ProjectPlan, path: string): string {
   const found = p.files.find((candidate) => candidate.path === path);
   assert.ok(found, `${path} is planned`);
-  return found.content;
+  return found.content as string;
 }
 
 function listTree(dir: string): string[] {
@@ -100,10 +100,10 @@ interface FlyToml {
 function checkVariant(options: ProjectOptions, p: ProjectPlan): void {
   const paths = p.files.map((planned) => planned.path);
   for (const planned of p.files) {
-    const text = planned.content.replace(/\$\{\{[^}]*\}\}/g, ''); // GitHub Actions expressions
+    const text = (planned.content as string).replace(/\$\{\{[^}]*\}\}/g, ''); // GitHub Actions expressions
     assert.doesNotMatch(text, /\{\{|\}\}/, `${planned.path}: template syntax left`);
-    assert.doesNotMatch(planned.content, /&(amp|lt|gt|quot|#x?[0-9a-f]+);/i, `${planned.path}: HTML entity`);
-    assert.doesNotMatch(planned.content, /[ \t]+$/m, `${planned.path}: trailing whitespace`);
+    assert.doesNotMatch(planned.content as string, /&(amp|lt|gt|quot|#x?[0-9a-f]+);/i, `${planned.path}: HTML entity`);
+    assert.doesNotMatch(planned.content as string, /[ \t]+$/m, `${planned.path}: trailing whitespace`);
   }
 
   const fly = parse(file(p, 'fly.toml')) as unknown as FlyToml;

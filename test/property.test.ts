@@ -110,8 +110,8 @@ async function check(args: string[]): Promise<void> {
   }
   counts.accepted++;
   const plan = planProject(options, templates, { generatorVersion: '0.0.0-test' });
-  const fly = parse(plan.files.find((file) => file.path === 'fly.toml')!.content) as { app: string };
-  const pyproject = parse(plan.files.find((file) => file.path === 'pyproject.toml')!.content) as { project: { name: string } };
+  const fly = parse(plan.files.find((file) => file.path === 'fly.toml')!.content as string) as { app: string };
+  const pyproject = parse(plan.files.find((file) => file.path === 'pyproject.toml')!.content as string) as { project: { name: string } };
   assert.equal(fly.app, options.name);
   assert.equal(pyproject.project.name, options.name);
   assert.match(options.name, FLY_NAME);
@@ -120,8 +120,8 @@ async function check(args: string[]): Promise<void> {
   assert.match(db, FLY_NAME);
   assert.notEqual(db, options.name);
   for (const file of plan.files) {
-    assert.doesNotMatch(file.content, STRAY_CONTROL, `${file.path} holds a control character`);
-    if (file.path.endsWith('.py')) python.set(createHash('sha256').update(file.content).digest('hex'), file.content);
+    assert.doesNotMatch(file.content as string, STRAY_CONTROL, `${file.path} holds a control character`);
+    if (file.path.endsWith('.py')) python.set(createHash('sha256').update(file.content).digest('hex'), file.content as string);
   }
 }
 

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { merge3 } from '../src/reconcile/diff3.ts';
 import { fileMode } from '../src/record/fileModes.ts';
 import { mergeCheck, reconcileFile, type Action, type Base } from '../src/reconcile/reconcile.ts';
-import { textHash } from '../src/record/text.ts';
+import { textHash } from '../src/content.ts';
 
 const B = 'a\nb\nc\nd\ne\n';
 const managed = (text: string): Base => ({ text, sha256: textHash(text) });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseRecord, RecordError } from '../src/record/readRecord.ts';
 import { RECORD_PATH } from '../src/record/record.ts';
-import { textHash } from '../src/record/text.ts';
+import { textHash } from '../src/content.ts';
 import { update } from '../src/runs/update.ts';
 import { tempDir } from './helpers/cli.ts';
 

@@ -44,7 +44,7 @@ async function everyPlan(): Promise<ProjectPlan[]> {
 function textsByPath(plans: readonly ProjectPlan[]): Map<string, Set<string>> {
   const texts = new Map<string, Set<string>>();
   for (const plan of plans) {
-    for (const file of plan.files) texts.set(file.path, (texts.get(file.path) ?? new Set()).add(file.content));
+    for (const file of plan.files) texts.set(file.path, (texts.get(file.path) ?? new Set()).add(file.content as string));
   }
   return texts;
 }

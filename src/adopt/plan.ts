@@ -23,6 +23,8 @@ export type { AdoptionSettings } from '../record/record.ts';
 export type AdoptionRecord = GenerationRecord & { mode: 'adopted'; adoption: AdoptionSettings };
 
 export interface AdoptionPlan extends ProjectPlan {
+  /** An adoption writes text only. */
+  files: (PlannedFile & { content: string })[];
   record: AdoptionRecord;
   /** Things the user does by hand: include the health router, run uv lock. */
   todo: string[];
@@ -35,8 +37,9 @@ export interface AdoptPlanSettings {
 
 function render(templates: TemplateFiles, key: string, context: object): string {
   const template: Template | undefined = templates.get(key);
-  if (template === undefined) throw new Error(`template ${key} is missing`);
-  return typeof template === 'string' ? template : template(context);
+  if (typeof template === 'function') return template(context);
+  if (typeof template !== 'string') throw new Error(`template ${key} is ${template === undefined ? 'missing' : 'not text'}`);
+  return template;
 }
 
 /** Where the liveness module goes: beside the entrypoint, inside its package when it has one. */
@@ -160,10 +163,11 @@ export function planAdoption(
   return {
     options,
     features: ['adopt'],
-    files: [...files].map(([path, content]): PlannedFile => ({ path, content })).sort((a, b) => a.path.localeCompare(b.path)),
+    files: [...files].map(([path, content]) => ({ path, content })).sort((a, b) => a.path.localeCompare(b.path)),
     record,
     dependencies,
     owners,
+    once: new Set(),
     todo,
   };
 }

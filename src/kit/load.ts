@@ -7,6 +7,7 @@ import { lstat, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import { outputPath } from '../templates/render.ts';
+import { contentOf } from '../content.ts';
 import type { Template } from '../templates/render.ts';
 import { OPTIONS, type OptionDef, type ProjectOptions } from '../options/schema.ts';
 import { optionFromData } from '../options/values.ts';
@@ -136,7 +137,7 @@ function readKitTable(file: string, table: unknown): Pick<Kit, 'name' | 'version
 }
 
 /** kit.toml, checked; files/ comes separately. */
-export function readKitToml(file: string, text: string, source: KitSource): Omit<Kit, 'files'> {
+export function readKitToml(file: string, text: string, source: KitSource): Omit<Kit, 'files' | 'executables'> {
   let data: Table;
   try {
     data = parse(text) as Table;
@@ -168,20 +169,28 @@ export function readKitToml(file: string, text: string, source: KitSource): Omit
   const env = readEnv(file, (data.env as Table | undefined) ?? {});
 
   let remove: string[] = [];
+  let literal: string[] = [];
+  let once: string[] = [];
   if (data.files !== undefined) {
     if (!isTable(data.files)) throw new KitError(`${file} [files]: must be a table`);
-    onlyKeys(`${file} [files]`, data.files, ['remove']);
-    if (data.files.remove !== undefined) {
-      remove = strings(`${file} [files] remove`, data.files.remove).map((path) => insideProject(`${file} [files] remove`, path));
-    }
+    onlyKeys(`${file} [files]`, data.files, ['remove', 'literal', 'once']);
+    const paths = (key: string) => (data.files as Table)[key] === undefined ? [] : strings(`${file} [files] ${key}`, (data.files as Table)[key]).map((path) => insideProject(`${file} [files] ${key}`, path));
+    remove = paths('remove');
+    literal = paths('literal');
+    once = paths('once');
   }
 
-  return { ...kit, source, file, defaults, locked, dependencies: dependencies.add, devDependencies: dependencies.dev, env, remove };
+  return { ...kit, source, file, defaults, locked, dependencies: dependencies.add, devDependencies: dependencies.dev, env, remove, literal: new Set(literal), once: new Set(once) };
 }
 
 /** Every regular file under files/, keyed by its path there; anything else is refused. */
-async function readFiles(root: string, shown: string): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
+interface KitFile {
+  content: string | Uint8Array;
+  executable: boolean;
+}
+
+async function readFiles(root: string, shown: string): Promise<Map<string, KitFile>> {
+  const found = new Map<string, KitFile>();
   const stat = await lstat(root).catch(() => undefined);
   if (!stat) return found;
   if (!stat.isDirectory()) throw new KitError(`${shown}: must be a folder of files`);
@@ -192,7 +201,12 @@ async function readFiles(root: string, shown: string): Promise<Map<string, strin
       const where = `${shown}/${key}`;
       if (entry.isSymbolicLink()) throw new KitError(`${where}: a symbolic link; a kit's files must be plain files`);
       if (entry.isDirectory()) await walk(full, `${key}/`);
-      else if (entry.isFile()) found.set(key, await readFile(full, 'utf8'));
+      else if (entry.isFile()) {
+        // Bytes as they are: text only when it is text, so an image or a Latin-1 file is copied exactly.
+        const content = contentOf(await readFile(full));
+        if (key.endsWith('.hbs') && typeof content !== 'string') throw new KitError(`${where}: a template (.hbs) must be UTF-8 text`);
+        found.set(key, { content, executable: ((await lstat(full)).mode & 0o100) !== 0 });
+      }
       else throw new KitError(`${where}: not a plain file`);
     }
   };
@@ -215,17 +229,24 @@ export async function loadKit(dir: string, source: KitSource): Promise<Kit> {
   const filesDir = join(dir, 'files');
   const shownFiles = `${shown}/files`;
   const sources = await readFiles(filesDir, shownFiles);
+  for (const key of kit.literal) if (!sources.has(key)) throw new KitError(`${file} [files] literal: '${key}' is not a file under files/`);
   for (const key of sources.keys()) {
     const where = `${shownFiles}/${key}`;
-    const path = insideProject(where, outputPath(key));
+    const path = insideProject(where, kitOutputPath(kit.literal, key));
     const reserved = RESERVED.find(([pattern]) => pattern.test(path));
     if (reserved) throw new KitError(`${where}: a kit cannot write ${path}: ${reserved[1]}`);
   }
   let files: Map<string, Template>;
   try {
-    files = await compileTemplates(sources);
+    files = await compileTemplates(new Map([...sources].map(([key, found]) => [key, found.content])));
   } catch (error) {
     throw new KitError(`${shownFiles}: ${(error as Error).message.split('\n')[0]}`);
   }
-  return { ...kit, files };
+  const executables = new Set([...sources].filter(([, found]) => found.executable).map(([key]) => key));
+  return { ...kit, files, executables };
+}
+
+/** Where a key of files/ lands: `_name` becomes `.name` (npm pack drops some dotfiles), unless [files] literal lists the key. */
+export function kitOutputPath(literal: ReadonlySet<string>, key: string): string {
+  return literal.has(key) ? key.replace(/\.hbs$/, '') : outputPath(key);
 }

@@ -28,8 +28,14 @@ export interface Kit {
   devDependencies: string[];
   /** Plain settings for fly.toml's [env]. */
   env: Record<string, string>;
-  /** Files laid over the project, keyed by their path under files/ (before _name -> .name). */
+  /** Files laid over the project, keyed by their path under files/ (before _name -> .name): text, bytes, or a template. */
   files: Map<string, Template>;
+  /** Keys of files/ that are executable (a script): written with their executable bits. */
+  executables: ReadonlySet<string>;
+  /** Keys of files/ written under their names exactly: no `_name` -> `.name` ([files] literal). */
+  literal: ReadonlySet<string>;
+  /** Project paths written once and then the user's, never updated ([files] once). */
+  once: ReadonlySet<string>;
   /** Project paths of ours that the kit leaves out. */
   remove: string[];
 }

@@ -4,6 +4,8 @@
  */
 import { KitError } from '../kit/errors.ts';
 import { KIT_FEATURE_ID, kitFeature, kitFilePath, withKitFiles } from './features/kit.ts';
+import { kitOutputPath } from '../kit/load.ts';
+import type { Content } from '../content.ts';
 import type { Kit } from '../kit/types.ts';
 import { rerunCommand } from '../options/rerun.ts';
 import type { AnswerOrigins } from '../options/resolve.ts';
@@ -26,7 +28,10 @@ import { ACTIONS, APP_PORT, DEBIAN_RELEASE, POSTGRES_MAJOR, UV_VERSION, pinnedAc
 export interface PlannedFile {
   /** POSIX path relative to the project root. */
   path: string;
-  content: string;
+  /** Text, or the exact bytes of a file that is not text (a kit's image). */
+  content: Content;
+  /** Written with its executable bits (a kit's script). */
+  executable?: true;
 }
 
 export interface ProjectPlan {
@@ -37,6 +42,8 @@ export interface ProjectPlan {
   dependencies: { main: string[]; dev: string[] };
   /** Who provides each file but the record. */
   owners: ReadonlyMap<string, FileOwner>;
+  /** Paths written once and then the user's: an update never writes them again (a kit's [files] once). */
+  once: ReadonlySet<string>;
 }
 
 export interface PlanSettings {
@@ -127,7 +134,7 @@ function ourPaths(templates: TemplateFiles): Set<string> {
 }
 
 /** A kit file where one of the project's files needs a folder, or the reverse (`fly.toml/x`, a file `app`): named, never left to the writer. */
-function checkNoFileUnderFile(files: ReadonlyMap<string, string>, blame: ReadonlyMap<string, string>): void {
+function checkNoFileUnderFile(files: ReadonlyMap<string, unknown>, blame: ReadonlyMap<string, string>): void {
   for (const path of files.keys()) {
     const parts = path.split('/');
     for (let index = 1; index < parts.length; index++) {
@@ -139,13 +146,19 @@ function checkNoFileUnderFile(files: ReadonlyMap<string, string>, blame: Readonl
   }
 }
 
+/** The text files of a plan: what the invariants and a merge check read (a kit's image is neither). */
+export function textsOf(files: ReadonlyMap<string, Content>): ReadonlyMap<string, string> {
+  return new Map([...files].filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+}
+
 export function planProject(options: ProjectOptions, templates: TemplateFiles, settings: PlanSettings): ProjectPlan {
   const { kit } = settings;
   const features = [...FEATURES.filter((feature) => feature.applies(options)), ...(kit ? [kitFeature(kit)] : [])];
   const context = templateContext(options, features, settings);
   const sources = kit ? withKitFiles(templates, kit) : templates;
-  const files = new Map<string, string>();
+  const files = new Map<string, Content>();
   const owners = new Map<string, FileOwner>();
+  const executables = new Set<string>();
   /** For messages: the kit file (or kit.toml key) a path comes from. */
   const blame = new Map<string, string>();
 
@@ -153,10 +166,14 @@ export function planProject(options: ProjectOptions, templates: TemplateFiles, s
     const prefix = `${feature.id}/`;
     for (const [key, template] of sources) {
       if (!key.startsWith(prefix)) continue;
-      const path = outputPath(key.slice(prefix.length));
-      const content = typeof template === 'string' ? template : template(context);
-      // A kit's template that renders to nothing is left out: how a kit file depends on the options.
-      if (feature.id === KIT_FEATURE_ID && content.trim() === '') continue;
+      const relative = key.slice(prefix.length);
+      const fromKit = kit !== undefined && feature.id === KIT_FEATURE_ID;
+      const path = fromKit ? kitOutputPath(kit.literal, relative) : outputPath(relative);
+      const content = typeof template === 'function' ? template(context) : template;
+      // A kit template (.hbs) that renders to nothing is left out: how a kit file depends on the options. A file that is empty as shipped is written.
+      if (fromKit && typeof template === 'function' && (content as string).trim() === '') continue;
+      if (fromKit && kit.executables.has(relative)) executables.add(path);
+      else executables.delete(path);
       // Two kit files that land on one path (`_foo` and `.foo`, `x` and `x.hbs`): neither may silently win.
       const earlier = kit && feature.id === KIT_FEATURE_ID ? blame.get(path) : undefined;
       if (earlier) throw new KitError(`${kitFilePath(kit!, key.slice(prefix.length))}: writes ${path}, as ${earlier} does; keep one of them`);
@@ -192,14 +209,15 @@ export function planProject(options: ProjectOptions, templates: TemplateFiles, s
   owners.set('fly.toml', 'create-fly-fastapi');
 
   try {
-    checkInvariants(files, fly, (path) => blame.get(path) ?? path);
+    checkInvariants(textsOf(files), fly, (path) => blame.get(path) ?? path);
   } catch (error) {
     // Ours always hold (test/plan.test.ts renders every combination): a broken one is the kit's doing.
     throw error instanceof InvariantError && kit ? new KitError(error.message) : error;
   }
 
   const dependencies = { main: context.dependencies, dev: context.devDependencies };
-  const record = buildRecord({ generatorVersion: settings.generatorVersion, options, origins: settings.origins, kit, owners, texts: files, dependencies });
+  const once = new Set(kit ? [...kit.once].filter((path) => files.has(path)) : []);
+  const record = buildRecord({ generatorVersion: settings.generatorVersion, options, origins: settings.origins, kit, owners, texts: files, executables, seeds: once, dependencies });
   files.set(RECORD_PATH, renderRecord(record));
 
   return {
@@ -207,6 +225,7 @@ export function planProject(options: ProjectOptions, templates: TemplateFiles, s
     features: features.map((feature) => feature.id),
     dependencies,
     owners,
-    files: [...files].map(([path, content]) => ({ path, content })).sort((a, b) => a.path.localeCompare(b.path)),
+    once,
+    files: [...files].map(([path, content]) => ({ path, content, ...(executables.has(path) && { executable: true as const }) })).sort((a, b) => a.path.localeCompare(b.path)),
   };
 }

@@ -8,18 +8,20 @@
  * --on-conflict.
  */
 import type { FileMode } from '../record/fileModes.ts';
+import type { Content } from '../content.ts';
 import { reconcileFile, type Base, type Decision, type MergeCheck, type OnDisk } from './reconcile.ts';
 
 /** One change to a project: decided here (or by a run's policy for what is left open), applied by the one writer. */
 export type FileWrite =
-  | { kind: 'write'; path: string; content: string }
+  | { kind: 'write'; path: string; content: Content; /** Set the executable bits (a kit's script), or clear them. */ executable?: boolean }
+  | { kind: 'mode'; path: string; executable: boolean }
   | { kind: 'remove'; path: string };
 
 /** What the loop needs to know of each path. */
 export interface DecideInput {
   /** Every path to decide: the plan's, and for an update the record's as well. */
   paths: Iterable<string>;
-  next: (path: string) => string | undefined;
+  next: (path: string) => Content | undefined;
   base: (path: string) => Base | undefined;
   disk: (path: string) => OnDisk;
   mode: (path: string) => FileMode;
@@ -30,7 +32,7 @@ export interface Decided {
   path: string;
   decision: Decision;
   onDisk: OnDisk;
-  next: string | undefined;
+  next: Content | undefined;
 }
 
 export interface Decisions {

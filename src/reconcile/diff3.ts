@@ -6,7 +6,7 @@
  * insertion next to a changed line is where two people's intentions meet).
  * Line endings are compared as LF; the result has LF endings.
  */
-import { normalizeEol } from '../record/text.ts';
+import { normalizeEol } from '../content.ts';
 
 /** base[baseStart, baseEnd) became other[otherStart, otherEnd). */
 export interface Hunk {

@@ -23,20 +23,22 @@ import { merge3, twoWayMarkers } from './diff3.ts';
 import type { FileMode } from '../record/fileModes.ts';
 import type { FlyConfig } from '../plan/flyToml.ts';
 import { checkInvariants, checkServing } from '../plan/invariants.ts';
-import { sameText, textHash, withEolOf } from '../record/text.ts';
+import { contentHash, isBytes, sameContent, sameText, textHash, withEolOf, type Content } from '../content.ts';
 
-/** What the record says we last wrote: a hash for every file, the text for managed ones. */
+/** What the record says we last wrote: a hash for every file, the text for managed text files. */
 export interface Base {
   sha256?: string;
   text?: string;
+  /** We wrote bytes, not text. */
+  binary?: boolean;
 }
 
 export type Action = 'create' | 'identical' | 'update' | 'keep' | 'merge' | 'conflict' | 'deleted-by-you' | 'remove' | 'in-the-way' | 'gone';
 
 export interface Decision {
   action: Action;
-  /** The text to write at the path (create, update, merge), line endings as yours. */
-  write?: string;
+  /** What to write at the path (create, update, merge): text with line endings as yours, or bytes. */
+  write?: Content;
   /** Why it is kept or a conflict, in a few words. */
   reason?: string;
   /** For a conflict: the file with both versions between markers (--on-conflict markers). */
@@ -46,9 +48,9 @@ export interface Decision {
 /** Whether a merged text is still usable; returns a one-line problem. */
 export type MergeCheck = (merged: string) => string | undefined;
 
-function matchesBase(base: Base, disk: string): boolean {
-  if (base.text !== undefined) return sameText(base.text, disk);
-  return base.sha256 !== undefined && base.sha256 === textHash(disk);
+function matchesBase(base: Base, disk: Content): boolean {
+  if (base.text !== undefined && !isBytes(disk)) return sameText(base.text, disk);
+  return base.sha256 !== undefined && base.sha256 === contentHash(disk);
 }
 
 /**
@@ -56,12 +58,40 @@ function matchesBase(base: Base, disk: string): boolean {
  * regular file (never read): `at` is the part of the path where it is found
  * (a folder on the way may be a link or a file), `kind` says what it is.
  */
-export type OnDisk = string | undefined | { notAFile: true; at: string; kind: string };
+export type OnDisk = Content | undefined | { notAFile: true; at: string; kind: string };
 
-export function reconcileFile(base: Base | undefined, disk: OnDisk, next: string | undefined, mode: FileMode, check?: MergeCheck): Decision {
-  if (typeof disk === 'object') {
-    return next === undefined ? { action: 'gone' } : { action: 'in-the-way', reason: 'something that is not a file is where this one goes', markers: next };
+/** Something that is not a regular file: a link, a folder, a FIFO. */
+export function isNotAFile(disk: OnDisk): disk is { notAFile: true; at: string; kind: string } {
+  return typeof disk === 'object' && !isBytes(disk);
+}
+
+/**
+ * Bytes on any side (ours, yours or the base): the same table, decided by
+ * hash, with no merge: both sides changed is a conflict, settled with a
+ * `.new` file, never with markers.
+ */
+function reconcileBytes(base: Base | undefined, disk: Content | undefined, next: Content | undefined, mode: FileMode): Decision {
+  if (next === undefined) {
+    if (base === undefined || disk === undefined) return { action: 'gone' };
+    return matchesBase(base, disk) ? { action: 'remove' } : { action: 'keep', reason: 'no longer generated; changed by you, so kept' };
   }
+  if (base === undefined) {
+    if (disk === undefined) return { action: 'create', write: next };
+    return sameContent(disk, next) ? { action: 'identical' } : { action: 'in-the-way', reason: 'a file of yours is where this one goes (not text: never merged)' };
+  }
+  if (disk === undefined) return { action: 'deleted-by-you' };
+  if (sameContent(disk, next)) return { action: 'identical' };
+  if (matchesBase(base, disk)) return { action: 'update', write: next };
+  if (base.sha256 !== undefined && base.sha256 === contentHash(next)) return { action: 'keep', reason: 'changed by you; nothing new from us' };
+  if (mode === 'seed') return { action: 'keep', reason: 'changed by you; seed files are yours' };
+  return { action: 'conflict', reason: 'changed by you and by us, and not text (binary, or not UTF-8): never merged' };
+}
+
+export function reconcileFile(base: Base | undefined, disk: OnDisk, next: Content | undefined, mode: FileMode, check?: MergeCheck): Decision {
+  if (isNotAFile(disk)) {
+    return next === undefined ? { action: 'gone' } : { action: 'in-the-way', reason: 'something that is not a file is where this one goes', ...(!isBytes(next) && { markers: next }) };
+  }
+  if (isBytes(next) || isBytes(disk) || base?.binary) return reconcileBytes(base, disk, next, mode);
   if (next === undefined) {
     if (base === undefined || disk === undefined) return { action: 'gone' };
     return matchesBase(base, disk) ? { action: 'remove' } : { action: 'keep', reason: 'no longer generated; changed by you, so kept' };

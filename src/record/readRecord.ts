@@ -43,6 +43,8 @@ export function parseRecord(text: string, shown: string): ReadRecord {
     if (!isObject(entry) || (entry.owner !== 'create-fly-fastapi' && entry.owner !== 'kit')) throw new RecordError(`${shown}: files["${path}"] has no owner`);
     if (entry.text !== undefined && typeof entry.text !== 'string') throw new RecordError(`${shown}: files["${path}"].text is not text`);
     if (entry.sha256 !== undefined && (typeof entry.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(entry.sha256))) throw new RecordError(`${shown}: files["${path}"].sha256 is not a sha256`);
+    if (entry.binary !== undefined && entry.binary !== true) throw new RecordError(`${shown}: files["${path}"].binary is not true`);
+    if (entry.executable !== undefined && entry.executable !== true) throw new RecordError(`${shown}: files["${path}"].executable is not true`);
     if (entry.mode !== undefined && entry.mode !== 'managed' && entry.mode !== 'seed') throw new RecordError(`${shown}: files["${path}"].mode is neither managed nor seed`);
   }
   return { mode: 'generated', origins: {}, ...data } as unknown as ReadRecord;

@@ -16,7 +16,7 @@ import type { AnswerOrigins } from '../options/resolve.ts';
 import type { ProjectOptions } from '../options/schema.ts';
 import type { KitSource } from '../kit/types.ts';
 import { fileMode, type FileMode, type FileOwner } from './fileModes.ts';
-import { normalizeEol, textHash } from './text.ts';
+import { contentHash, isBytes, normalizeEol, type Content } from '../content.ts';
 
 export const RECORD_PATH = '.create-fly-fastapi/manifest.json';
 export const RECORD_FORMAT = 2;
@@ -24,10 +24,14 @@ export const RECORD_FORMAT = 2;
 export interface RecordedFile {
   owner: FileOwner;
   mode: FileMode;
-  /** sha256 (hex) of the text with LF line endings. */
+  /** sha256 (hex) of the text with LF line endings, or of the bytes of a binary file. */
   sha256: string;
-  /** Managed files only: the text last written, LF line endings. */
+  /** Managed text files only: the text last written, LF line endings. */
   text?: string;
+  /** Not text (a NUL in its first 8,000 bytes, or not UTF-8): copied exactly, never merged. */
+  binary?: true;
+  /** Written with its executable bit set (a kit's script). */
+  executable?: true;
 }
 
 export interface Dependencies {
@@ -70,21 +74,31 @@ export interface RecordInput {
   origins?: AnswerOrigins;
   kit?: { name: string; version: string; source: KitSource };
   owners: ReadonlyMap<string, FileOwner>;
-  /** The planned text of each owned path. */
-  texts: ReadonlyMap<string, string>;
+  /** The planned content of each owned path. */
+  texts: ReadonlyMap<string, Content>;
+  /** Paths written executable. */
+  executables?: ReadonlySet<string>;
+  /** Paths that are seeds whoever provides them (a kit's [files] once). */
+  seeds?: ReadonlySet<string>;
   dependencies: Dependencies;
   mode?: GenerationRecord['mode'];
 }
 
 export function buildRecord(input: RecordInput): GenerationRecord {
-  const { generatorVersion, options, origins = {}, kit, owners, texts, dependencies, mode = 'generated' } = input;
+  const { generatorVersion, options, origins = {}, kit, owners, texts, executables, seeds, dependencies, mode = 'generated' } = input;
   const { directory: _where, ...answers } = options;
   const { directory: _origin, ...answerOrigins } = origins;
   const files: Record<string, RecordedFile> = {};
   for (const [path, owner] of [...owners].sort(([a], [b]) => a.localeCompare(b))) {
-    const text = texts.get(path) ?? '';
-    const fileModeOf = fileMode(path, owner);
-    files[path] = { owner, mode: fileModeOf, sha256: textHash(text), ...(fileModeOf === 'managed' && { text: normalizeEol(text) }) };
+    const content = texts.get(path) ?? '';
+    const fileModeOf = seeds?.has(path) ? 'seed' : fileMode(path, owner);
+    files[path] = {
+      owner,
+      mode: fileModeOf,
+      sha256: contentHash(content),
+      ...(isBytes(content) ? { binary: true as const } : fileModeOf === 'managed' && { text: normalizeEol(content) }),
+      ...(executables?.has(path) && { executable: true as const }),
+    };
   }
   return {
     format: RECORD_FORMAT,

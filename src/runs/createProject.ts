@@ -48,7 +48,7 @@ export async function createProject(plan: ProjectPlan, settings: CreateSettings 
   try {
     progress('write', 'start');
     const fresh = plan.files.filter((file) => !target.identical.includes(file.path));
-    const staging = await stageFiles(target, (folder) => applyWrites(folder, fresh.map((file) => ({ kind: 'write', path: file.path, content: file.content }))), run);
+    const staging = await stageFiles(target, (folder) => applyWrites(folder, fresh.map((file) => ({ kind: 'write', path: file.path, content: file.content, ...(file.executable && { executable: true }) }))), run);
     progress('write', 'done');
 
     let locked = false;

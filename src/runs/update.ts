@@ -12,9 +12,10 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { declared, dependencyChange, isEmptyChange, uvCommands } from '../reconcile/dependencies.ts';
 import { fileMode } from '../record/fileModes.ts';
-import { planProject } from '../plan/plan.ts';
+import { planProject, textsOf, type ProjectPlan } from '../plan/plan.ts';
 import { decideAll, type FileWrite } from '../reconcile/decide.ts';
-import { mergeCheck, type Decision } from '../reconcile/reconcile.ts';
+import { isNotAFile, mergeCheck, type Decision } from '../reconcile/reconcile.ts';
+import { isBytes, type Content } from '../content.ts';
 import { keptOrigins, recordSource } from '../sources/record.ts';
 import type { ReadRecord } from '../record/readRecord.ts';
 import type { FileOwner } from '../record/fileModes.ts';
@@ -30,7 +31,7 @@ import type { ProjectAnswers } from '../options/values.ts';
 import { Run } from '../run.ts';
 import { runUv } from '../steps/commands.ts';
 import { uncommittedPaths } from '../steps/gitStatus.ts';
-import { applyWrites, readOnDisk, targetFailure } from '../write/applyWrites.ts';
+import { applyWrites, executableOnDisk, readOnDisk, targetFailure } from '../write/applyWrites.ts';
 import { acquireProjectLock, checkProjectLock, recoverProject, removeLeftovers } from '../write/runLock.ts';
 import { loadTemplates } from '../templates/load.ts';
 import { checkVersions, givenAnswers, kitFor, readProjectRecord } from './updateSources.ts';
@@ -42,9 +43,12 @@ export type UpdateStatus = 'created' | 'updated' | 'merged' | 'identical' | 'kep
 export interface Conflict {
   path: string;
   reason: string;
+  /** Text only: for a binary file (or one not in UTF-8) these are empty and `binary` is set. */
   yours: string;
   next: string;
   markers: string;
+  /** Not text on one side: never merged or marked; new-file or overwrite settle it, markers writes a .new. */
+  binary?: boolean;
 }
 
 export interface UpdateOptions extends ProjectAnswers {
@@ -110,58 +114,103 @@ interface Decided {
   writes: FileWrite[];
   conflicts: Conflict[];
   decisions: Map<string, Decision>;
+  /** Each conflict's two sides as they are, bytes included: what .new and .bak are written from. */
+  sides: Map<string, { yours: Content | undefined; next: Content }>;
 }
 
 /** The one decide loop over every path of the plan or the record (the record itself aside), as an update reports it. */
-function decideUpdate(dir: string, record: ReadRecord, planned: ReadonlyMap<string, string>, owners: ReadonlyMap<string, FileOwner>): Decided {
+function decideUpdate(dir: string, record: ReadRecord, plan: ProjectPlan): Decided {
+  const planned = new Map(plan.files.map((file) => [file.path, file.content]));
+  const owners = plan.owners;
+  // A file written once is the user's from then on: what is there is what we would write (or it stays deleted).
+  const once = (path: string) => plan.once.has(path) && record.files[path] !== undefined;
   const decided = decideAll({
     paths: [...planned.keys(), ...Object.keys(record.files)].filter((path) => path !== RECORD_PATH),
-    next: (path) => planned.get(path),
+    next: (path) => {
+      const onDisk = once(path) ? readOnDisk(dir, path) : undefined;
+      return onDisk !== undefined && !isNotAFile(onDisk) ? onDisk : planned.get(path);
+    },
     base: (path) => {
       const recorded = record.files[path];
-      return recorded && { sha256: recorded.sha256, text: recorded.text };
+      return recorded && { sha256: recorded.sha256, text: recorded.text, binary: recorded.binary === true };
     },
     disk: (path) => readOnDisk(dir, path),
-    mode: (path) => fileMode(path, owners.get(path) ?? record.files[path]?.owner ?? 'create-fly-fastapi'),
-    check: (path) => mergeCheck(path, planned, record.mode),
+    mode: (path) => (plan.once.has(path) ? 'seed' : fileMode(path, owners.get(path) ?? record.files[path]?.owner ?? 'create-fly-fastapi')),
+    check: (path) => mergeCheck(path, textsOf(planned), record.mode),
   });
+  const files: UpdateFile[] = decided.files.map(({ path, decision }) => ({ path, status: STATUS[decision.action as keyof typeof STATUS], ...(decision.reason && { reason: decision.reason }) }));
+  decideModes(dir, record, plan, files, decided.writes);
   return {
-    files: decided.files.map(({ path, decision }) => ({ path, status: STATUS[decision.action as keyof typeof STATUS], ...(decision.reason && { reason: decision.reason }) })),
+    files,
     writes: decided.writes,
-    conflicts: decided.open.map(({ path, decision, onDisk, next }) => ({ path, reason: decision.reason ?? '', yours: typeof onDisk === 'string' ? onDisk : '', next: next ?? '', markers: decision.markers ?? next ?? '' })),
+    conflicts: decided.open.map(({ path, decision, onDisk, next }) => {
+      const binary = isBytes(onDisk) || isBytes(next) || decision.markers === undefined;
+      const text = (content: unknown) => (typeof content === 'string' ? content : '');
+      return { path, reason: decision.reason ?? '', yours: text(onDisk), next: text(next), markers: binary ? '' : (decision.markers ?? text(next)), ...(binary && { binary: true }) };
+    }),
     decisions: new Map(decided.files.map(({ path, decision }) => [path, decision])),
+    sides: new Map(decided.open.map(({ path, onDisk, next }) => [path, { yours: isNotAFile(onDisk) ? undefined : onDisk, next: next ?? '' }])),
   };
+}
+
+/**
+ * The executable bit, three ways like the content: the record's (base), the
+ * disk's (yours) and the plan's (new). Ours is applied where you left the
+ * bit as we set it; a chmod of yours is kept, and said.
+ */
+function decideModes(dir: string, record: ReadRecord, plan: ProjectPlan, files: UpdateFile[], writes: FileWrite[]): void {
+  for (const planned of plan.files) {
+    const { path } = planned;
+    if (path === RECORD_PATH || plan.once.has(path)) continue;
+    const base = record.files[path]?.executable === true;
+    const yours = executableOnDisk(dir, path);
+    const next = planned.executable === true;
+    const wanted = yours === undefined || yours === base ? next : yours;
+    const write = writes.find((change): change is Extract<FileWrite, { kind: 'write' }> => change.kind === 'write' && change.path === path);
+    const entry = files.find((file) => file.path === path);
+    if (write) {
+      if (wanted || yours) write.executable = wanted;
+    } else if (yours !== undefined && yours !== wanted) {
+      writes.push({ kind: 'mode', path, executable: wanted });
+      if (entry) Object.assign(entry, { status: entry.status === 'identical' ? 'updated' : entry.status, reason: [entry.reason, wanted ? 'made executable' : 'no longer executable'].filter(Boolean).join('; ') });
+    }
+    if (entry && yours !== undefined && yours !== base && next !== yours) {
+      entry.reason = [entry.reason, `your chmod is kept (${yours ? 'executable' : 'not executable'})`].filter(Boolean).join('; ');
+    }
+  }
 }
 
 /** Every conflict settled (asked, or as onConflict says) before anything is written. */
 async function settle(dir: string, decided: Decided, input: UpdateOptions): Promise<void> {
   for (const conflict of decided.conflicts) {
     let how = input.resolve ? await input.resolve(conflict) : (input.onConflict ?? 'new-file');
-    // Only a regular file can carry markers or be replaced; anything else gets the new text beside it.
-    if (typeof readOnDisk(dir, conflict.path) === 'object' && how !== 'keep') how = 'new-file';
     if (!ON_CONFLICT.includes(how)) throw new UsageError(`${input.resolve ? 'resolve' : 'onConflict'}: ${JSON.stringify(how)} is not one of ${ON_CONFLICT.join(', ')}`);
+    const sides = decided.sides.get(conflict.path)!;
+    // Only a regular file can be replaced, and only text can carry markers; anything else gets the new file beside it.
+    if (sides.yours === undefined && how !== 'keep') how = 'new-file';
+    if (conflict.binary && how === 'markers') how = 'new-file';
     const entry = decided.files.find((file) => file.path === conflict.path)!;
     entry.resolution = how;
     if (how === 'new-file') {
-      decided.writes.push(beside(dir, conflict.path, '.new', conflict.next));
+      decided.writes.push(beside(dir, conflict.path, '.new', sides.next));
       entry.beside = [`${conflict.path}.new`];
     } else if (how === 'markers') {
       decided.writes.push({ kind: 'write', path: conflict.path, content: conflict.markers });
     } else if (how === 'overwrite') {
       // Yours is kept as <path>.bak, a planned write like any other: checked up front, never through a link.
-      decided.writes.push(beside(dir, conflict.path, '.bak', conflict.yours), { kind: 'write', path: conflict.path, content: conflict.next });
+      decided.writes.push(beside(dir, conflict.path, '.bak', sides.yours!), { kind: 'write', path: conflict.path, content: sides.next });
       entry.beside = [`${conflict.path}.bak`];
     }
   }
 }
 
 /** `<path>.new` or `<path>.bak`: never written over a file that holds something else (an earlier .new you have not merged, say). */
-function beside(dir: string, path: string, suffix: '.new' | '.bak', content: string): FileWrite {
+function beside(dir: string, path: string, suffix: '.new' | '.bak', content: Content): FileWrite {
   const onDisk = readOnDisk(dir, `${path}${suffix}`);
-  if (typeof onDisk === 'object') {
+  if (isNotAFile(onDisk)) {
     throw new RefusedError(`${onDisk.at} is ${onDisk.kind}, where the update would write ${path}${suffix}: move it aside, then update again (nothing was written)`);
   }
-  if (onDisk !== undefined && onDisk !== content) {
+  if (onDisk !== undefined && !(isBytes(onDisk) === isBytes(content) && Buffer.from(onDisk).equals(Buffer.from(content)))) {
     throw new RefusedError(`${path}${suffix} is already there and holds something else: merge it into ${path} or move it aside, then update again (nothing was written)`);
   }
   return { kind: 'write', path: `${path}${suffix}`, content };
@@ -260,7 +309,7 @@ async function updateProject(dir: string, shown: string, record: ReadRecord, inp
   const { options, origins, plan } = record.mode === 'adopted' ? await planAdopted(dir, record, given, shown, input) : await planGenerated(dir, record, given, shown, input);
 
   const planned = new Map(plan.files.map((file) => [file.path, file.content]));
-  const decided = decideUpdate(dir, record, planned, plan.owners);
+  const decided = decideUpdate(dir, record, plan);
   const uv = dependencySteps(dir, record, plan.dependencies, decided.decisions.get('pyproject.toml'));
   const writing = !input.check && !input.dryRun;
   const recordText = planned.get(RECORD_PATH)!;

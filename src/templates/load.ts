@@ -27,7 +27,7 @@ async function readFolder(dir: string): Promise<Map<string, string>> {
 
 /** Render errors name the template they come from. */
 function named(key: string, template: Template): Template {
-  if (typeof template === 'string') return template;
+  if (typeof template !== 'function') return template;
   return (context) => {
     try {
       return template(context);
@@ -54,11 +54,13 @@ export async function loadTemplates(dir?: string): Promise<TemplateFiles> {
  * Texts keyed by path, `.hbs` ones compiled with the full Handlebars (loaded
  * only now) and our helpers: the same rules for our folders and a kit's files/.
  */
-export async function compileTemplates(sources: ReadonlyMap<string, string>): Promise<Map<string, Template>> {
+export async function compileTemplates(sources: ReadonlyMap<string, string | Uint8Array>): Promise<Map<string, Template>> {
   const { default: Handlebars } = await import('handlebars');
   const handlebars = Handlebars.create();
   handlebars.registerHelper(HELPERS);
+  // A template's {{log}} would print to the terminal of whoever runs us (or a program using the API): it says nothing here.
+  handlebars.registerHelper('log', () => '');
   return new Map(
-    [...sources].map(([key, text]) => [key, key.endsWith('.hbs') ? handlebars.compile(text, COMPILE_OPTIONS) : text] as const),
+    [...sources].map(([key, text]) => [key, key.endsWith('.hbs') && typeof text === 'string' ? handlebars.compile(text, COMPILE_OPTIONS) : text] as const),
   );
 }

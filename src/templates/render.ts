@@ -4,8 +4,8 @@
  * rule that turns a template's path into the file's.
  */
 
-/** Text written as it is, or a compiled .hbs template that renders it from the context. */
-export type Template = string | ((context: object) => string);
+/** Text or bytes written as they are, or a compiled .hbs template that renders text from the context. */
+export type Template = string | Uint8Array | ((context: object) => string);
 
 /** Templates keyed `<feature>/<path>`: what the plan is made from. */
 export type TemplateFiles = ReadonlyMap<string, Template>;

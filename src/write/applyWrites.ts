@@ -6,12 +6,13 @@
  * that writes a project (the CLI, `create()`, `update()`, `adopt()`) goes
  * through here.
  */
-import { lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { TargetError } from '../errors.ts';
 import { projectPathProblem } from '../options/rules.ts';
 import type { FileWrite } from '../reconcile/decide.ts';
 import type { OnDisk } from '../reconcile/reconcile.ts';
+import { contentOf } from '../content.ts';
 
 export type { FileWrite } from '../reconcile/decide.ts';
 
@@ -55,7 +56,14 @@ export function readOnDisk(dir: string, path: string): OnDisk {
     }
     if (!stat.isFile()) return { notAFile: true, at, kind: kindOf(stat) };
   }
-  return readFileSync(current, 'utf8');
+  // Text when it is text (UTF-8, no NUL early on), else the bytes: nothing is decoded that is not text.
+  return contentOf(readFileSync(current));
+}
+
+/** Whether the file at `path` has its owner's executable bit set; undefined when there is no regular file. */
+export function executableOnDisk(dir: string, path: string): boolean | undefined {
+  const stat = lstatSync(join(dir, path), { throwIfNoEntry: false });
+  return stat?.isFile() ? (stat.mode & 0o100) !== 0 : undefined;
 }
 
 const SYSTEM_REASONS: Record<string, string> = {
@@ -99,6 +107,12 @@ function checkPath(dir: string, path: string): void {
   }
   const stat = lstatSync(join(dir, path), { throwIfNoEntry: false });
   if (stat && !stat.isFile()) throw new TargetError(`${path}: not a regular file; nothing was written`);
+}
+
+/** `mode` with the executable bits set where it is readable (0644 -> 0755), or cleared. */
+function withExecutable(mode: number, executable: boolean): number {
+  const bits = mode & 0o7777;
+  return executable ? bits | ((bits & 0o444) >> 2) : bits & ~0o111;
 }
 
 /** Makes the missing folders of `path`, noting each so a failure can take it away again. */
@@ -153,6 +167,8 @@ export function applyWrites(dir: string, writes: readonly FileWrite[], settings:
       const temp = tempPath(join(dir, change.path));
       temps.push(temp);
       writeFileSync(temp, change.content);
+      // A kit's script keeps its executable bit; a file written anew otherwise gets the umask's usual bits.
+      if (change.executable !== undefined) chmodSync(temp, withExecutable(statSync(temp).mode, change.executable));
     } catch (error) {
       removeQuietly(temps);
       removeFolders(made);
@@ -162,15 +178,16 @@ export function applyWrites(dir: string, writes: readonly FileWrite[], settings:
 
   // The commit point: every new text is on disk. A run killed after this is finished by the next (finishInterrupted).
   const journal = settings.journal ? writeJournal(dir, ordered) : undefined;
-  const done: { path: string; before: Buffer | undefined }[] = [];
+  const done: { path: string; before: Buffer | undefined; mode?: number }[] = [];
   for (const change of ordered) {
     const path = join(dir, change.path);
     const stat = lstatSync(path, { throwIfNoEntry: false });
     const before = stat?.isFile() ? readFileSync(path) : undefined;
     try {
       if (change.kind === 'remove') rmSync(path, { force: true });
+      else if (change.kind === 'mode') chmodSync(path, withExecutable(stat!.mode, change.executable));
       else renameSync(tempPath(path), path);
-      done.push({ path, before });
+      done.push({ path, before, mode: stat?.mode });
     } catch (error) {
       const restored = rollBack(done);
       removeQuietly([...temps, ...(journal ? [journal] : [])]);
@@ -202,7 +219,7 @@ const JOURNAL = /^\.create-fly-fastapi\.journal-(\d+)$/;
 
 function writeJournal(dir: string, changes: readonly FileWrite[]): string {
   const path = join(dir, `.create-fly-fastapi.journal-${process.pid}`);
-  writeFileSync(tempPath(path), JSON.stringify(changes.map(({ kind, path: file }) => ({ kind, path: file }))));
+  writeFileSync(tempPath(path), JSON.stringify(changes.map((change) => ({ kind: change.kind, path: change.path, ...(change.kind === 'mode' && { executable: change.executable }) }))));
   renameSync(tempPath(path), path);
   return path;
 }
@@ -230,7 +247,7 @@ export function finishInterrupted(dir: string, isDead: (pid: number) => boolean)
     let changes: FileWrite[] = [];
     try {
       const listed: unknown = JSON.parse(readFileSync(journal, 'utf8'));
-      if (Array.isArray(listed)) changes = listed.filter((entry): entry is FileWrite => (entry?.kind === 'write' || entry?.kind === 'remove') && projectPathProblem(entry.path) === undefined);
+      if (Array.isArray(listed)) changes = listed.filter((entry): entry is FileWrite => ['write', 'remove', 'mode'].includes(entry?.kind) && projectPathProblem(entry.path) === undefined);
     } catch {
       // Unreadable: nothing can be finished from it; the temporary files go as leftovers.
     }
@@ -247,6 +264,11 @@ export function finishInterrupted(dir: string, isDead: (pid: number) => boolean)
         finished.push(change.path);
         continue;
       }
+      if (change.kind === 'mode') {
+        const stat = lstatSync(path, { throwIfNoEntry: false });
+        if (stat?.isFile()) chmodSync(path, withExecutable(stat.mode, change.executable === true));
+        continue;
+      }
       const temp = `${path}${TEMP_MARK}${match[1]}`;
       if (lstatSync(temp, { throwIfNoEntry: false })?.isFile()) {
         renameSync(temp, path);
@@ -260,12 +282,15 @@ export function finishInterrupted(dir: string, isDead: (pid: number) => boolean)
 }
 
 /** Puts back what the renames and removals replaced, newest first. False when one could not be. */
-function rollBack(done: readonly { path: string; before: Buffer | undefined }[]): boolean {
+function rollBack(done: readonly { path: string; before: Buffer | undefined; mode?: number }[]): boolean {
   let clean = true;
-  for (const { path, before } of [...done].reverse()) {
+  for (const { path, before, mode } of [...done].reverse()) {
     try {
       if (before === undefined) rmSync(path, { force: true });
-      else writeFileSync(path, before);
+      else {
+        writeFileSync(path, before);
+        if (mode !== undefined) chmodSync(path, mode & 0o7777);
+      }
     } catch {
       clean = false;
     }

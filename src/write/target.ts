@@ -28,6 +28,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Run } from '../run.ts';
 import type { PlannedFile } from '../plan/plan.ts';
 import { decideAll } from '../reconcile/decide.ts';
+import { isNotAFile } from '../reconcile/reconcile.ts';
 import { kindOf, readOnDisk, targetFailure } from './applyWrites.ts';
 import { TargetError } from '../errors.ts';
 import { acquireRunLock, checkRunLock, removeStaleStaging, stagingName } from './runLock.ts';
@@ -116,7 +117,7 @@ export async function inspectTarget(dir: string, files: readonly PlannedFile[], 
   const different: string[] = [];
   const special: string[] = [];
   for (const { path, onDisk } of decided.open) {
-    if (typeof onDisk === 'object') special.push(`${onDisk.at} (${onDisk.kind})`);
+    if (isNotAFile(onDisk)) special.push(`${onDisk.at} (${onDisk.kind})`);
     else different.push(path);
   }
   // Every file under a link or a file where app/ should be names the same obstacle once.

@@ -41,7 +41,7 @@ export function withKitFiles(templates: TemplateFiles, kit: Kit): TemplateFiles 
   const merged = new Map<string, Template>(templates);
   for (const [key, template] of kit.files) {
     const named: Template =
-      typeof template === 'string'
+      typeof template !== 'function'
         ? template
         : (context) => {
             try {
