@@ -19,6 +19,7 @@ import { measureEnvSize } from './sections/envsize.mjs';
 import { measureGenerate } from './sections/generate.mjs';
 import { measureImage } from './sections/image.mjs';
 import { measureLock } from './sections/lock.mjs';
+import { measureMerge } from './sections/merge.mjs';
 import { measureService } from './sections/service.mjs';
 import { measureStartup } from './sections/startup.mjs';
 
@@ -40,6 +41,7 @@ const SECTIONS = [
   { n: '5', measure: measureService },
   { n: '6', measure: measureEnvSize },
   { n: '7', measure: measureImage },
+  { n: '8', measure: measureMerge },
 ];
 
 function machine() {

@@ -1,11 +1,12 @@
 /**
  * A line-based three-way merge. Each side's edits are found against the base
- * with a longest common subsequence; edits of one side alone are taken, the
+ * with Myers' diff (jsdiff's diffArrays); edits of one side alone are taken, the
  * same edit on both sides is taken once, and edits of both sides that touch
  * the same or adjacent base lines are a conflict (adjacent too, because an
  * insertion next to a changed line is where two people's intentions meet).
  * Line endings are compared as LF; the result has LF endings.
  */
+import { diffArrays } from 'diff';
 import { normalizeEol } from '../content.ts';
 
 /** base[baseStart, baseEnd) became other[otherStart, otherEnd). */
@@ -23,38 +24,46 @@ export function splitLines(text: string): string[] {
   return lines.map((line, index) => (index < lines.length - 1 || normalizeEol(text).endsWith('\n') ? `${line}\n` : line));
 }
 
-/** The edits that turn `base` into `other`, in order, from the LCS table. */
-export function diffLines(base: readonly string[], other: readonly string[]): Hunk[] {
-  const n = base.length;
-  const m = other.length;
-  // lcs[i][j]: the common subsequence length of base[i..] and other[j..]; rows as typed arrays to stay small.
-  const lcs = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) {
-      lcs[i]![j] = base[i] === other[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
-    }
-  }
+/**
+ * More edits than this between two versions of one file is no merge a person
+ * would trust: the diff stops there and the file is a conflict. It also keeps
+ * Myers' diff, linear in the file's length for a few edits, from its
+ * quadratic worst case on two unrelated texts.
+ */
+const MAX_EDITS = 10_000;
+
+/**
+ * The edits that turn `base` into `other`, in order: Myers' diff (jsdiff),
+ * whose time and memory grow with the file's length times the number of
+ * edits, not with the product of the two lengths. Undefined past MAX_EDITS.
+ */
+export function diffLines(base: readonly string[], other: readonly string[]): Hunk[] | undefined {
+  const changes = diffArrays([...base], [...other], { maxEditLength: MAX_EDITS });
+  if (changes === undefined) return undefined;
   const hunks: Hunk[] = [];
   let i = 0;
   let j = 0;
   let open: Hunk | undefined;
-  const close = () => {
-    if (open) hunks.push({ ...open, baseEnd: i, otherEnd: j });
-    open = undefined;
-  };
-  while (i < n || j < m) {
-    if (i < n && j < m && base[i] === other[j]) {
-      close();
-      i++;
-      j++;
+  for (const change of changes) {
+    const count = change.count ?? change.value.length;
+    if (!change.added && !change.removed) {
+      if (open) hunks.push({ ...open, baseEnd: i, otherEnd: j });
+      open = undefined;
+      i += count;
+      j += count;
       continue;
     }
     open ??= { baseStart: i, baseEnd: i, otherStart: j, otherEnd: j };
-    if (j < m && (i === n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) j++;
-    else i++;
+    if (change.removed) i += count;
+    else j += count;
   }
-  close();
+  if (open) hunks.push({ ...open, baseEnd: i, otherEnd: j });
   return hunks;
+}
+
+/** Appends without spreading: a spread of a 100,000-line file into push() overflows the call stack. */
+function append(out: string[], lines: readonly string[]): void {
+  for (const line of lines) out.push(line);
 }
 
 export interface MergeResult {
@@ -72,10 +81,11 @@ function sideText(base: readonly string[], other: readonly string[], hunks: read
   const out: string[] = [];
   let cursor = start;
   for (const hunk of hunks) {
-    out.push(...base.slice(cursor, hunk.baseStart), ...other.slice(hunk.otherStart, hunk.otherEnd));
+    append(out, base.slice(cursor, hunk.baseStart));
+    append(out, other.slice(hunk.otherStart, hunk.otherEnd));
     cursor = hunk.baseEnd;
   }
-  out.push(...base.slice(cursor, end));
+  append(out, base.slice(cursor, end));
   return out;
 }
 
@@ -88,10 +98,13 @@ export function merge3(baseText: string, yoursText: string, newText: string): Me
   const base = splitLines(baseText);
   const yours = splitLines(yoursText);
   const next = splitLines(newText);
-  const tagged: Tagged[] = [
-    ...diffLines(base, yours).map((hunk) => ({ ...hunk, side: 'yours' as const })),
-    ...diffLines(base, next).map((hunk) => ({ ...hunk, side: 'new' as const })),
-  ].sort((a, b) => a.baseStart - b.baseStart || a.baseEnd - b.baseEnd);
+  const mine = diffLines(base, yours);
+  const ours = diffLines(base, next);
+  // Too different to merge line by line: the whole file is one conflict.
+  if (mine === undefined || ours === undefined) return { text: twoWayMarkers(yoursText, newText), conflicts: 1 };
+  const tagged: Tagged[] = [...mine.map((hunk) => ({ ...hunk, side: 'yours' as const })), ...ours.map((hunk) => ({ ...hunk, side: 'new' as const }))].sort(
+    (a, b) => a.baseStart - b.baseStart || a.baseEnd - b.baseEnd,
+  );
 
   const out: string[] = [];
   let conflicts = 0;
@@ -107,20 +120,20 @@ export function merge3(baseText: string, yoursText: string, newText: string): Me
       index++;
     }
     const start = group[0]!.baseStart;
-    out.push(...base.slice(cursor, start));
+    append(out, base.slice(cursor, start));
     cursor = end;
-    const mine = group.filter((hunk) => hunk.side === 'yours');
-    const theirs = group.filter((hunk) => hunk.side === 'new');
-    const yoursPart = sideText(base, yours, mine, start, end);
-    const newPart = sideText(base, next, theirs, start, end);
-    if (theirs.length === 0 || mine.length === 0 || yoursPart.join('') === newPart.join('')) {
-      out.push(...(theirs.length === 0 ? yoursPart : newPart));
+    const yourHunks = group.filter((hunk) => hunk.side === 'yours');
+    const ourHunks = group.filter((hunk) => hunk.side === 'new');
+    const yoursPart = sideText(base, yours, yourHunks, start, end);
+    const newPart = sideText(base, next, ourHunks, start, end);
+    if (ourHunks.length === 0 || yourHunks.length === 0 || yoursPart.join('') === newPart.join('')) {
+      append(out, ourHunks.length === 0 ? yoursPart : newPart);
       continue;
     }
     conflicts++;
-    out.push('<<<<<<< yours\n', ...ensureNewline(yoursPart), '=======\n', ...ensureNewline(newPart), '>>>>>>> new (create-fly-fastapi)\n');
+    append(out, ['<<<<<<< yours\n', ...ensureNewline(yoursPart), '=======\n', ...ensureNewline(newPart), '>>>>>>> new (create-fly-fastapi)\n']);
   }
-  out.push(...base.slice(cursor));
+  append(out, base.slice(cursor));
   return { text: out.join(''), conflicts };
 }
 
@@ -134,7 +147,9 @@ export function showDiff(a: string, b: string, labels: [string, string]): string
   const left = splitLines(a);
   const right = splitLines(b);
   const lines = [`--- ${labels[0]}`, `+++ ${labels[1]}`];
-  for (const hunk of diffLines(left, right)) {
+  const hunks = diffLines(left, right);
+  if (hunks === undefined) return [...lines, '(the two versions differ in more places than are listed)'].join('\n');
+  for (const hunk of hunks) {
     lines.push(`@@ -${hunk.baseStart + 1},${hunk.baseEnd - hunk.baseStart} +${hunk.otherStart + 1},${hunk.otherEnd - hunk.otherStart} @@`);
     for (const line of left.slice(hunk.baseStart, hunk.baseEnd)) lines.push(`-${line.replace(/\n$/, '')}`);
     for (const line of right.slice(hunk.otherStart, hunk.otherEnd)) lines.push(`+${line.replace(/\n$/, '')}`);
