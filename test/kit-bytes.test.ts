@@ -97,7 +97,8 @@ for (const as of ['folder', 'tarball'] as const) {
       git(dir, 'commit', '--quiet', '-am', 'chmod');
       const v2 = runCli(['--update', '--kit', kitSource(root, V2, as), '--json'], { cwd: dir });
       assert.equal(v2.status, 0, v2.stderr);
-      const report2 = JSON.parse(v2.stdout) as { files: { path: string; status: string; reason?: string }[] };
+      const report2 = JSON.parse(v2.stdout) as { from: string; to: string; kit?: { name: string; from?: string; to: string }; files: { path: string; status: string; reason?: string }[] };
+      assert.deepEqual(report2.kit, { name: 'bytes-kit', from: '1.0.0', to: '2.0.0' }, 'the report says the kit moved');
       assert.deepEqual(bytes(dir, 'static/logo.png'), V2.logo, 'the image replaced, byte for byte (you left it alone)');
       assert.equal(readFileSync(join(dir, 'scripts/release.sh'), 'utf8'), V2.script);
       assert.equal(executable(dir, 'scripts/release.sh'), true, 'still executable after its content changed');
@@ -119,6 +120,7 @@ for (const as of ['folder', 'tarball'] as const) {
       assert.deepEqual(bytes(dir, 'static/logo.png'), edited, 'yours is untouched: bytes are never marked or merged');
       assert.deepEqual(bytes(dir, 'static/logo.png.new'), V3.logo, 'ours beside it, byte for byte');
       assert.match(v3.stdout, /conflict\s+static\/logo\.png\s+changed by you and by us, and not text/);
+      assert.match(v3.stdout.split('\n')[0]!, /: create-fly-fastapi \S+ -> \S+; kit bytes-kit 2\.0\.0 -> 3\.0\.0$/);
     });
   });
 }

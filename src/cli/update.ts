@@ -26,14 +26,19 @@ export function reportTable(report: UpdateReport, heading: string): string {
 }
 
 function heading(report: UpdateReport, dryRun: boolean, check: boolean): string {
-  const what = `${report.directory}: create-fly-fastapi ${report.from} -> ${report.to}`;
+  const kit = report.kit && `; kit ${report.kit.name} ${report.kit.from ?? '(none)'} -> ${report.kit.to}`;
+  const what = `${report.directory}: create-fly-fastapi ${report.from} -> ${report.to}${kit ?? ''}`;
   if (check) return `${what} (check: ${report.changed ? 'an update would change files' : 'up to date'})`;
   if (dryRun) return `${what} (dry run: nothing written)`;
   return `${what}${report.written ? '' : ' (nothing to write)'}`;
 }
 
 function footer(report: UpdateReport): string | undefined {
-  if (report.exitCode === EXIT.conflicts) return 'Conflicts left: your files are as they were; merge the <file>.new (or markers) by hand, then commit.';
+  if (report.exitCode === EXIT.conflicts) {
+    const marked = report.files.filter((file) => file.resolution === 'markers').map((file) => file.path);
+    if (marked.length > 0) return `Conflicts left: ${marked.join(', ')} now hold conflict markers (git shows them unmerged); edit them, git add, then commit.`;
+    return 'Conflicts left: your files are as they were; merge each <file>.new into its file by hand, remove the .new, then commit.';
+  }
   if (report.exitCode === EXIT.followUpFailed) return 'A uv command failed (above): run it yourself in the project.';
   return undefined;
 }

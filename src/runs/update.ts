@@ -30,6 +30,7 @@ import type { ProjectOptions } from '../options/schema.ts';
 import type { ProjectAnswers } from '../options/values.ts';
 import { Run } from '../run.ts';
 import { runUv } from '../steps/commands.ts';
+import { markUnmerged } from '../steps/gitIndex.ts';
 import { uncommittedPaths } from '../steps/gitStatus.ts';
 import { applyWrites, executableOnDisk, readOnDisk, targetFailure } from '../write/applyWrites.ts';
 import { acquireProjectLock, checkProjectLock, recoverProject, removeLeftovers } from '../write/runLock.ts';
@@ -85,6 +86,8 @@ export interface UpdateReport {
   /** The generator versions: the record's, and this one. */
   from: string;
   to: string;
+  /** The kit, when there is one: the record's version and the one used now (its name too, when it changed). */
+  kit?: { name: string; from?: string; to: string };
   options: ProjectOptions;
   origins: AnswerOrigins;
   files: UpdateFile[];
@@ -248,7 +251,7 @@ async function planGenerated(dir: string, record: ReadRecord, given: Partial<Pro
   const sources = [...(kitParts ? [kitParts.locked] : []), recordSource(record, shown), ...(kitParts ? [kitParts.defaults] : [])];
   const { options, origins } = await resolveAnswers(given, { env: detectEnvironment(dir), yes: true, sources });
   const plan = planProject(options, await loadTemplates(), { generatorVersion: VERSION, kit, origins: keptOrigins(record, origins) });
-  return { options, origins, plan };
+  return { options, origins, plan, kit };
 }
 
 /** A project --adopt took: detected again and planned as --adopt would (src/runs/replanAdoption.ts). */
@@ -306,7 +309,7 @@ export async function update(input: UpdateOptions = {}, run: Run = new Run()): P
 async function updateProject(dir: string, shown: string, record: ReadRecord, input: UpdateOptions, run: Run): Promise<UpdateReport> {
   // The directory as the rerun line names it: the project's own folder, wherever it now is.
   const given = { ...givenAnswers(input as Record<string, unknown>), directory: basename(dir) };
-  const { options, origins, plan } = record.mode === 'adopted' ? await planAdopted(dir, record, given, shown, input) : await planGenerated(dir, record, given, shown, input);
+  const { options, origins, plan, kit: kitUsed } = record.mode === 'adopted' ? { ...(await planAdopted(dir, record, given, shown, input)), kit: undefined } : await planGenerated(dir, record, given, shown, input);
 
   const planned = new Map(plan.files.map((file) => [file.path, file.content]));
   const decided = decideUpdate(dir, record, plan);
@@ -337,6 +340,7 @@ async function updateProject(dir: string, shown: string, record: ReadRecord, inp
     directory: dir,
     from: record.generator?.version ?? 'unknown',
     to: VERSION,
+    ...(kitUsed && { kit: { name: kitUsed.name, ...(record.kit && { from: record.kit.version }), to: kitUsed.version } }),
     options,
     origins,
     files,
@@ -353,6 +357,12 @@ async function updateProject(dir: string, shown: string, record: ReadRecord, inp
   if (writes.length > 0) applyWrites(dir, writes, { journal: true });
   run.phase = 'written';
   input.onWritten?.();
+  // Conflicts left with markers are unmerged in git's index too, as git merge leaves them.
+  const marked = files.filter((file) => file.resolution === 'markers');
+  const sides = new Map(decided.conflicts.map((conflict) => [conflict.path, conflict]));
+  if (marked.length > 0 && markUnmerged(dir, marked.map((file) => ({ path: file.path, base: record.files[file.path]?.text ?? '', yours: sides.get(file.path)!.yours, next: sides.get(file.path)!.next, executable: record.files[file.path]?.executable === true })))) {
+    for (const file of marked) file.reason = [file.reason, 'unmerged in git: resolve, git add, then commit'].filter(Boolean).join('; ');
+  }
   for (const entry of report.dependencies) {
     const result = await runUv(dir, entry.command, run);
     Object.assign(entry, { ok: result.ok, ...(!result.ok && { output: result.output }) });
