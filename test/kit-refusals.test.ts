@@ -49,7 +49,7 @@ const F = String.raw`\S*/acme-kit/files`;
 
 const REFUSALS: Refusal[] = [
   { what: 'malformed TOML', kit: (d) => editToml(d, (t) => `${t}\n[defaults\n`), message: new RegExp(`^${K}: not valid TOML: `) },
-  { what: 'an unknown table', kit: (d) => editToml(d, (t) => `${t}\n[hooks]\npostinstall = "./setup.sh"\n`), message: new RegExp(`^${K} \\[hooks\\]: unknown table \\(a kit has \\[kit\\], \\[defaults\\], \\[locked\\], \\[dependencies\\], \\[env\\], \\[files\\]\\)$`) },
+  { what: 'an unknown table', kit: (d) => editToml(d, (t) => `${t}\n[hooks]\npostinstall = "./setup.sh"\n`), message: new RegExp(`^${K} \\[hooks\\]: unknown table \\(a kit has \\[kit\\], \\[defaults\\], \\[locked\\], \\[dependencies\\], \\[env\\], \\[files\\], \\[moved\\]\\)$`) },
   { what: 'an unknown key', kit: (d) => editToml(d, (t) => t.replace('scaling = "warm"', 'scale = "warm"')), message: new RegExp(`^${K} \\[defaults\\]: unknown key 'scale' \\(allowed: postgres, scaling, `) },
   { what: 'the app name in a kit', kit: (d) => editToml(d, (t) => t.replace('[locked]', '[locked]\nname = "shared"')), message: new RegExp(`^${K} \\[locked\\]: unknown key 'name'`) },
   { what: 'an invalid value', kit: (d) => editToml(d, (t) => t.replace('scaling = "warm"', 'scaling = "sometimes"')), message: new RegExp(`^${K} \\[defaults\\] scaling: 'sometimes' is not one of suspend, stop, warm, always-on$`) },

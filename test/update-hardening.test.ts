@@ -237,7 +237,7 @@ describe('one update at a time, and only real writes are checked', () => {
 
 describe('update() refuses what it cannot do, never taking it as keep', () => {
   it('D27: an unknown onConflict or resolve answer: UsageError exit 2, nothing written', async () => {
-    const { update } = (await import('../dist/api.js')) as typeof import('../src/api.ts');
+    const { update } = (await import('../dist/api.js')) as unknown as typeof import('../src/api.ts');
     const dir = generate();
     editScaling(dir);
     commit(dir);
@@ -357,7 +357,7 @@ describe('a record that is not a file, or has a BOM', () => {
 
 describe('create() refuses wrong types as the CLI refuses bad flags', () => {
   it('D26: no options, a string, a number for kit or force: exit 2, naming the key', async () => {
-    const { create } = (await import('../dist/api.js')) as typeof import('../src/api.ts');
+    const { create } = (await import('../dist/api.js')) as unknown as typeof import('../src/api.ts');
     for (const [input, message] of [
       [undefined, /create\(\) takes an object/],
       [null, /create\(\) takes an object/],

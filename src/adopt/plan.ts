@@ -168,6 +168,7 @@ export function planAdoption(
     dependencies,
     owners,
     once: new Set(),
+    moved: new Map(),
     todo,
   };
 }

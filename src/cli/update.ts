@@ -63,6 +63,7 @@ async function main({ given, run: flags }: ParsedArgs, run: Run): Promise<number
       dryRun: flags.dryRun,
       check: flags.check,
       allowDirty: flags.allowDirty,
+      restore: flags.restore,
     },
     run,
   );

@@ -16,7 +16,7 @@ import { KitError } from './errors.ts';
 import { parseRange, parseVersion } from './semver.ts';
 import type { Kit, KitSource } from './types.ts';
 
-const TABLES = ['kit', 'defaults', 'locked', 'dependencies', 'env', 'files'] as const;
+const TABLES = ['kit', 'defaults', 'locked', 'dependencies', 'env', 'files', 'moved'] as const;
 
 /** Options a kit may set: every flag but the app name, which is one service's own. */
 export const KIT_OPTIONS: readonly OptionDef[] = OPTIONS.filter((def) => def.flag && def.key !== 'name');
@@ -180,7 +180,16 @@ export function readKitToml(file: string, text: string, source: KitSource): Omit
     once = paths('once');
   }
 
-  return { ...kit, source, file, defaults, locked, dependencies: dependencies.add, devDependencies: dependencies.dev, env, remove, literal: new Set(literal), once: new Set(once) };
+  const moved = new Map<string, string>();
+  if (data.moved !== undefined) {
+    if (!isTable(data.moved)) throw new KitError(`${file} [moved]: must be a table of "old path" = "new path"`);
+    for (const [from, to] of Object.entries(data.moved)) {
+      if (typeof to !== 'string') throw new KitError(`${file} [moved] "${from}": must be the new path, as a string`);
+      moved.set(insideProject(`${file} [moved]`, from), insideProject(`${file} [moved] "${from}"`, to));
+    }
+  }
+
+  return { ...kit, source, file, defaults, locked, dependencies: dependencies.add, devDependencies: dependencies.dev, env, remove, literal: new Set(literal), once: new Set(once), moved };
 }
 
 /** Every regular file under files/, keyed by its path there; anything else is refused. */

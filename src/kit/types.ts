@@ -38,6 +38,8 @@ export interface Kit {
   once: ReadonlySet<string>;
   /** Project paths of ours that the kit leaves out. */
   remove: string[];
+  /** Files that moved since an earlier version ([moved] "old" = "new"): an update carries your edits to the new path. */
+  moved: ReadonlyMap<string, string>;
 }
 
 /** How a kit's name appears in messages: `kit acme-fastapi 1.4.0`. */

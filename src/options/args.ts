@@ -51,6 +51,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     check: false,
     allowDirty: false,
     json: false,
+    restore: undefined,
     adopt: false,
     entrypoint: undefined,
     package: undefined,

@@ -25,6 +25,8 @@ export interface RunFlags {
   allowDirty: boolean;
   /** Update: print the report as JSON. */
   json: boolean;
+  /** Update: bring back one file you deleted, as this version writes it; nothing else changes. */
+  restore: string | undefined;
   /** Fit our Dockerfile, fly.toml and checks to an existing FastAPI + uv project. */
   adopt: boolean;
   /** --adopt: the app to serve, `module:attribute` or `module:factory()`. */
@@ -41,7 +43,7 @@ export const ON_CONFLICT = ['keep', 'new-file', 'markers', 'overwrite'] as const
 export type OnConflict = (typeof ON_CONFLICT)[number];
 
 /** Run flags that mean something only with --update. */
-export const UPDATE_ONLY: readonly (keyof RunFlags)[] = ['onConflict', 'check', 'allowDirty', 'json'];
+export const UPDATE_ONLY: readonly (keyof RunFlags)[] = ['onConflict', 'check', 'allowDirty', 'json', 'restore'];
 
 /** The run flags that mean something only with --adopt. */
 export const ADOPT_ONLY_FLAGS = ['entrypoint', 'package', 'adoptNewFiles', 'addHealth'] as const;
@@ -74,6 +76,7 @@ export const CONTROL_FLAGS: readonly ControlDef[] = [
   { key: 'check', flag: 'check', summary: 'update: write nothing; exit 7 when the update would change something' },
   { key: 'allowDirty', flag: 'allow-dirty', summary: 'update: go ahead although files it touches have uncommitted changes' },
   { key: 'json', flag: 'json', summary: 'update: print the report as JSON' },
+  { key: 'restore', flag: 'restore', placeholder: '<path>', summary: 'update: bring back one file you deleted, as this version writes it; nothing else changes' },
   { key: 'help', flag: 'help', alias: 'h', summary: 'show this help' },
   { key: 'version', flag: 'version', alias: 'v', summary: 'show the version' },
 ];

@@ -44,7 +44,12 @@ export interface ProjectPlan {
   owners: ReadonlyMap<string, FileOwner>;
   /** Paths written once and then the user's: an update never writes them again (a kit's [files] once). */
   once: ReadonlySet<string>;
+  /** Files that moved since an earlier version, old path to new: an update carries your edits across. */
+  moved: ReadonlyMap<string, string>;
 }
+
+/** Our own files that moved between versions of create-fly-fastapi (old path -> new); a kit adds its [moved]. */
+export const MOVED: ReadonlyMap<string, string> = new Map();
 
 export interface PlanSettings {
   /** create-fly-fastapi's version, stamped into the output. */
@@ -226,6 +231,7 @@ export function planProject(options: ProjectOptions, templates: TemplateFiles, s
     dependencies,
     owners,
     once,
+    moved: new Map([...MOVED, ...(kit?.moved ?? [])]),
     files: [...files].map(([path, content]) => ({ path, content, ...(executables.has(path) && { executable: true as const }) })).sort((a, b) => a.path.localeCompare(b.path)),
   };
 }

@@ -14,7 +14,7 @@ import { declared, dependencyChange, isEmptyChange, uvCommands } from '../reconc
 import { fileMode } from '../record/fileModes.ts';
 import { planProject, textsOf, type ProjectPlan } from '../plan/plan.ts';
 import { decideAll, type FileWrite } from '../reconcile/decide.ts';
-import { isNotAFile, mergeCheck, type Decision } from '../reconcile/reconcile.ts';
+import { isNotAFile, mergeCheck, reconcileFile, type Decision } from '../reconcile/reconcile.ts';
 import { isBytes, type Content } from '../content.ts';
 import { keptOrigins, recordSource } from '../sources/record.ts';
 import type { ReadRecord } from '../record/readRecord.ts';
@@ -26,6 +26,7 @@ import { EXIT, RefusedError, UsageError } from '../errors.ts';
 import { replanAdoption } from './replanAdoption.ts';
 import { resolveAnswers, type AnswerOrigins } from '../options/resolve.ts';
 import { ON_CONFLICT, type OnConflict } from '../options/runFlags.ts';
+import { projectPathProblem } from '../options/rules.ts';
 import type { ProjectOptions } from '../options/schema.ts';
 import type { ProjectAnswers } from '../options/values.ts';
 import { Run } from '../run.ts';
@@ -38,7 +39,7 @@ import { loadTemplates } from '../templates/load.ts';
 import { checkVersions, givenAnswers, kitFor, readProjectRecord } from './updateSources.ts';
 import { VERSION } from '../version.ts';
 
-export type UpdateStatus = 'created' | 'updated' | 'merged' | 'identical' | 'kept' | 'conflict' | 'deleted by you' | 'removed';
+export type UpdateStatus = 'created' | 'updated' | 'merged' | 'identical' | 'kept' | 'conflict' | 'deleted by you' | 'removed' | 'moved';
 
 /** What is shown to whoever resolves a conflict (the prompt, or a caller of update()). */
 export interface Conflict {
@@ -69,6 +70,8 @@ export interface UpdateOptions extends ProjectAnswers {
   allowDirty?: boolean;
   /** Called once the files are written, before uv runs (a cancel after it must not say "nothing was written"). */
   onWritten?: () => void;
+  /** Bring back this one file, deleted by you, as this version writes it; nothing else is written. */
+  restore?: string;
 }
 
 export interface UpdateFile {
@@ -127,8 +130,10 @@ function decideUpdate(dir: string, record: ReadRecord, plan: ProjectPlan): Decid
   const owners = plan.owners;
   // A file written once is the user's from then on: what is there is what we would write (or it stays deleted).
   const once = (path: string) => plan.once.has(path) && record.files[path] !== undefined;
+  const moves = movesToMake(dir, record, plan);
+  const moving = new Set(moves.flatMap((move) => [move.from, move.to]));
   const decided = decideAll({
-    paths: [...planned.keys(), ...Object.keys(record.files)].filter((path) => path !== RECORD_PATH),
+    paths: [...planned.keys(), ...Object.keys(record.files)].filter((path) => path !== RECORD_PATH && !moving.has(path)),
     next: (path) => {
       const onDisk = once(path) ? readOnDisk(dir, path) : undefined;
       return onDisk !== undefined && !isNotAFile(onDisk) ? onDisk : planned.get(path);
@@ -142,6 +147,8 @@ function decideUpdate(dir: string, record: ReadRecord, plan: ProjectPlan): Decid
     check: (path) => mergeCheck(path, textsOf(planned), record.mode),
   });
   const files: UpdateFile[] = decided.files.map(({ path, decision }) => ({ path, status: STATUS[decision.action as keyof typeof STATUS], ...(decision.reason && { reason: decision.reason }) }));
+  for (const move of moves) decideMove(move, record, plan, files, decided.writes);
+  files.sort((a, b) => a.path.localeCompare(b.path));
   decideModes(dir, record, plan, files, decided.writes);
   return {
     files,
@@ -154,6 +161,49 @@ function decideUpdate(dir: string, record: ReadRecord, plan: ProjectPlan): Decid
     decisions: new Map(decided.files.map(({ path, decision }) => [path, decision])),
     sides: new Map(decided.open.map(({ path, onDisk, next }) => [path, { yours: isNotAFile(onDisk) ? undefined : onDisk, next: next ?? '' }])),
   };
+}
+
+interface Move {
+  from: string;
+  to: string;
+  /** Yours, at the old path. */
+  yours: Content;
+}
+
+/** The moves of this plan that apply here: we wrote the old path, you still have it, and nothing is at the new one yet. */
+function movesToMake(dir: string, record: ReadRecord, plan: ProjectPlan): Move[] {
+  const planned = new Set(plan.files.map((file) => file.path));
+  const moves: Move[] = [];
+  for (const [from, to] of plan.moved) {
+    if (!record.files[from] || record.files[to] || !planned.has(to) || planned.has(from)) continue;
+    const yours = readOnDisk(dir, from);
+    if (yours === undefined || isNotAFile(yours) || readOnDisk(dir, to) !== undefined) continue;
+    moves.push({ from, to, yours });
+  }
+  return moves;
+}
+
+/**
+ * A file that moved: your copy at the old path is reconciled against the new
+ * text at the new path (base: what we last wrote at the old one), written
+ * there, and the old path removed, unless something of yours would be lost:
+ * a conflict leaves your file where it is and ours beside it, at the new path.
+ */
+function decideMove(move: Move, record: ReadRecord, plan: ProjectPlan, files: UpdateFile[], writes: FileWrite[]): void {
+  const recorded = record.files[move.from]!;
+  const next = plan.files.find((file) => file.path === move.to)!.content;
+  const mode = fileMode(move.to, plan.owners.get(move.to) ?? recorded.owner);
+  const decision = reconcileFile({ sha256: recorded.sha256, text: recorded.text, binary: recorded.binary === true }, move.yours, next, mode);
+  const carried = decision.action === 'keep' ? move.yours : decision.action === 'identical' ? next : decision.write;
+  if (carried === undefined) {
+    writes.push({ kind: 'write', path: move.to, content: next });
+    files.push({ path: move.to, status: 'conflict', reason: `moved from ${move.from}; ${decision.reason ?? 'your edits and ours differ'}: yours stays at ${move.from}, merge it into ${move.to} by hand`, resolution: 'new-file' });
+    files.push({ path: move.from, status: 'kept', reason: `moved to ${move.to}; kept, since your edits could not be carried over` });
+    return;
+  }
+  writes.push({ kind: 'write', path: move.to, content: carried }, { kind: 'remove', path: move.from });
+  const how = decision.action === 'keep' ? 'your file, as it was' : decision.action === 'merge' ? 'your edits merged into the new text' : 'the new text';
+  files.push({ path: move.to, status: 'moved', reason: `from ${move.from}: ${how}` });
 }
 
 /**
@@ -260,6 +310,35 @@ async function planAdopted(dir: string, record: ReadRecord, given: Partial<Proje
   return replanAdoption(dir, record, given, shown, await loadTemplates());
 }
 
+/**
+ * `--restore <path>`: one file you deleted, written again as this version
+ * writes it, and its entry in the record; every other file and every other
+ * entry stays as it is (the rest of the update is for a plain --update).
+ */
+async function restoreFile(dir: string, record: ReadRecord, plan: ProjectPlan, input: UpdateOptions, run: Run, answers: Pick<UpdateReport, 'options' | 'origins'>): Promise<UpdateReport> {
+  const path = input.restore!;
+  const planned = plan.files.find((file) => file.path === path);
+  if (!planned || path === RECORD_PATH) throw new UsageError(`--restore: ${path} is not a file this project's options produce`);
+  const onDisk = readOnDisk(dir, path);
+  if (onDisk !== undefined) throw new RefusedError(`--restore: ${path} is there; it brings back a file you deleted (move yours aside to have ours again)`);
+  const current = JSON.parse(readOnDisk(dir, RECORD_PATH) as string) as { files: Record<string, unknown> };
+  current.files[path] = (JSON.parse(plan.files.find((file) => file.path === RECORD_PATH)!.content as string) as { files: Record<string, unknown> }).files[path];
+  current.files = Object.fromEntries(Object.entries(current.files).sort(([a], [b]) => a.localeCompare(b)));
+  const writes: FileWrite[] = [
+    { kind: 'write', path, content: planned.content, ...(planned.executable && { executable: true }) },
+    { kind: 'write', path: RECORD_PATH, content: `${JSON.stringify(current, null, 2)}\n` },
+  ];
+  const report: UpdateReport = { directory: dir, from: record.generator?.version ?? 'unknown', to: VERSION, ...answers, files: [{ path, status: 'created', reason: 'restored' }], dependencies: [], changed: true, written: false, exitCode: EXIT.ok };
+  if (input.check) return { ...report, exitCode: EXIT.wouldChange };
+  if (input.dryRun) return report;
+  if (!input.allowDirty) checkClean(dir, [RECORD_PATH]);
+  await run.checkpoint();
+  applyWrites(dir, writes, { journal: true });
+  run.phase = 'written';
+  input.onWritten?.();
+  return { ...report, written: true };
+}
+
 /** Bad arguments from a caller of the API, refused as the CLI refuses bad flags (exit 2). */
 function checkInput(input: unknown): asserts input is UpdateOptions {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new UsageError('update() takes an object of options');
@@ -267,6 +346,7 @@ function checkInput(input: unknown): asserts input is UpdateOptions {
   if (options.directory !== undefined && (typeof options.directory !== 'string' || options.directory === '')) throw new UsageError('directory: must be a path');
   if (options.kit !== undefined && typeof options.kit !== 'string') throw new UsageError('kit: must be a kit source (a folder, a .tgz or an npm spec)');
   if (options.onConflict !== undefined && !ON_CONFLICT.includes(options.onConflict)) throw new UsageError(`onConflict: ${JSON.stringify(options.onConflict)} is not one of ${ON_CONFLICT.join(', ')}`);
+  if (options.restore !== undefined && projectPathProblem(options.restore) !== undefined) throw new UsageError(`restore: ${JSON.stringify(options.restore)} ${projectPathProblem(options.restore)}`);
   if (options.resolve !== undefined && typeof options.resolve !== 'function') throw new UsageError('resolve: must be a function that returns one of keep, new-file, markers, overwrite');
 }
 
@@ -312,6 +392,7 @@ async function updateProject(dir: string, shown: string, record: ReadRecord, inp
   const { options, origins, plan, kit: kitUsed } = record.mode === 'adopted' ? { ...(await planAdopted(dir, record, given, shown, input)), kit: undefined } : await planGenerated(dir, record, given, shown, input);
 
   const planned = new Map(plan.files.map((file) => [file.path, file.content]));
+  if (input.restore !== undefined) return restoreFile(dir, record, plan, input, run, { options, origins });
   const decided = decideUpdate(dir, record, plan);
   const uv = dependencySteps(dir, record, plan.dependencies, decided.decisions.get('pyproject.toml'));
   const writing = !input.check && !input.dryRun;

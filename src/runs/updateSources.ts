@@ -19,7 +19,7 @@ import { answersFromData } from '../options/values.ts';
 import { VERSION } from '../version.ts';
 
 /** The options of update() that are not project answers. */
-const CONTROL = new Set(['directory', 'kit', 'onConflict', 'resolve', 'dryRun', 'check', 'allowDirty', 'onWritten']);
+const CONTROL = new Set(['directory', 'kit', 'onConflict', 'resolve', 'dryRun', 'check', 'allowDirty', 'onWritten', 'restore']);
 
 export function readProjectRecord(dir: string, shown: string): ReadRecord {
   const path = join(dir, RECORD_PATH);
