@@ -12,7 +12,7 @@ export type FileOwner = 'create-fly-fastapi' | 'kit';
 export type FileMode = 'managed' | 'seed';
 
 // .python-version names the interpreter the Dockerfile's base image carries: the two move together.
-const MANAGED_EXACT = new Set(['Dockerfile', 'fly.toml', '.dockerignore', '.python-version']);
+const MANAGED_EXACT = new Set(['Dockerfile', 'fly.toml', '.dockerignore', '.python-version', '.github/create-fly-fastapi-update.sh']);
 const MANAGED_FOLDERS = ['.github/workflows/', 'app/platform/'];
 
 export function fileMode(path: string, owner: FileOwner): FileMode {
