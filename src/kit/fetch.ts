@@ -28,7 +28,9 @@ const PATH_LIKE = /^(\.{1,2}([\\/]|$)|[\\/]|~|[A-Za-z]:[\\/])/;
 function reason(text: string): string {
   const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
   const npm = lines.filter((line) => /^npm (error|ERR!)/.test(line) && !/^npm (error|ERR!) (code |A complete log)/.test(line));
-  return npm[0] ?? lines[0] ?? 'no output';
+  // tar warns first ("Removing leading '/'") and sums up last ("Exiting with failure status"): the line between says why.
+  const said = lines.filter((line) => !/^tar: (Removing leading|Exiting with failure status|Child returned status|Error is not recoverable)/.test(line));
+  return npm[0] ?? said[0] ?? lines[0] ?? 'no output';
 }
 
 async function run(command: string, args: string[], cwd: string): Promise<{ ok: boolean; stdout: string; output: string }> {

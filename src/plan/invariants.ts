@@ -30,15 +30,28 @@ function instructions(dockerfile: string): string[] {
     .filter((line) => line && !line.startsWith('#'));
 }
 
+/**
+ * The ports a Dockerfile serves on: EXPOSE, and --port / --bind in CMD or
+ * ENTRYPOINT, where `$PORT` is read from the Dockerfile's own ENV (a port
+ * taken from a variable it does not set is NaN: nobody can say what it is).
+ */
 function portsServed(lines: readonly string[]): number[] {
   const ports: number[] = [];
+  const env = new Map<string, string>();
   for (const line of lines) {
     const [keyword = '', ...rest] = line.split(/\s+/);
     const upper = keyword.toUpperCase();
+    if (upper === 'ENV') {
+      const pairs = rest.join(' ');
+      const single = /^(\w+)\s+(?!\S*=)(.+)$/.exec(pairs);
+      if (single) env.set(single[1]!, single[2]!.replace(/^["']|["']$/g, ''));
+      else for (const match of pairs.matchAll(/\b(\w+)=("[^"]*"|'[^']*'|\S*)/g)) env.set(match[1]!, match[2]!.replace(/^["']|["']$/g, ''));
+    }
     if (upper === 'EXPOSE') ports.push(...rest.map((port) => Number.parseInt(port, 10)));
     if (upper === 'CMD' || upper === 'ENTRYPOINT') {
       const text = rest.join(' ');
       for (const match of text.matchAll(/--port[\s=",]+(\d+)|(?:--bind|-b)[\s=",]+[^\s",]*:(\d+)/g)) ports.push(Number(match[1] ?? match[2]));
+      for (const match of text.matchAll(/--port[\s=",]+\$\{?(\w+)\}?/g)) ports.push(Number(env.get(match[1]!) ?? Number.NaN));
     }
   }
   return ports;
@@ -94,6 +107,7 @@ export function checkServing(dockerfile: string, fly: FlyConfig, needs: readonly
   const lines = instructions(dockerfile);
   const served = portsServed(lines);
   if (served.length === 0) fail(`${blame('Dockerfile')}: names no port (EXPOSE, or --port in CMD); fly.toml's internal_port and checks use ${port}`);
+  if (served.some((candidate) => Number.isNaN(candidate))) fail(`${blame('Dockerfile')}: CMD takes --port from a variable its ENV does not set; fly.toml's internal_port and checks use ${port}`);
   const other = served.find((candidate) => candidate !== port);
   if (other !== undefined) fail(`${blame('Dockerfile')}: serves port ${other}, but fly.toml's internal_port and checks use ${port}`);
 
