@@ -446,6 +446,8 @@ async function updateProject(dir: string, shown: string, record: ReadRecord, inp
   }
   for (const entry of report.dependencies) {
     const result = await runUv(dir, entry.command, run);
+    // Stopped with the run (a signal): nothing more is reported as if it had finished.
+    run.throwIfCancelled();
     Object.assign(entry, { ok: result.ok, ...(!result.ok && { output: result.output }) });
   }
   const left = files.filter((file) => file.status === 'conflict' && file.resolution !== 'overwrite').length;
