@@ -65,7 +65,8 @@ async function main() {
   say(`${quick ? 'quick' : 'full'} run; scratch space ${tmp}`);
   // Other work on the machine moves every timing; the load average says how much there was.
   const loadBefore = loadavg()[0];
-  const ctx = { repo, tmp, quick, tools: prepareTools(tmp) };
+  // tables: what a section shows that does not fit a row of ours-against-anchor.
+  const ctx = { repo, tmp, quick, tools: prepareTools(tmp), tables: [] };
   const rows = [];
   let failed = false;
   for (const section of SECTIONS) {
@@ -84,7 +85,8 @@ async function main() {
   const command = `node ${relative(repo, fileURLToPath(import.meta.url))} ${process.argv.slice(2).join(' ')}`.trim();
   const load = `load average ${info.loadAverage.start.toFixed(1)} at start, ${info.loadAverage.end.toFixed(1)} at end`;
   const header = `create-fly-fastapi bench (${quick ? 'quick' : 'full'}): ${info.cores} cores, ${info.cpu}, Node ${info.node}, ${load}; medians of repeated runs`;
-  process.stdout.write(`${header}\n\n${renderTable(rows)}\n`);
+  const tables = ctx.tables.map((table) => `\n${table.title}\n\n${table.text}\n`).join('');
+  process.stdout.write(`${header}\n\n${renderTable(rows)}\n${tables}`);
   const results = {
     date: new Date().toISOString(),
     command,
@@ -92,6 +94,7 @@ async function main() {
     machine: info,
     tools: { uv: ctx.tools.uv.version, createVite: ctx.tools.createVite.version, fastapiNew: ctx.tools.fastapiNew.version },
     rows,
+    tables: ctx.tables,
   };
   writeFileSync(join(benchDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   say('wrote bench/results.json');

@@ -32,9 +32,10 @@ export function imageSize(engine, tag) {
   return Number(engine.docker(['image', 'inspect', '--format', '{{.Size}}', tag]).stdout.trim());
 }
 
-export function startContainer(engine, tag, env) {
+/** `command`, when given, replaces the image's CMD. */
+export function startContainer(engine, tag, env, command = []) {
   const flags = Object.entries(env).flatMap(([key, value]) => ['--env', `${key}=${value}`]);
-  const id = engine.docker(['run', '--detach', '--label', `${LABEL}=1`, '--network', 'host', ...flags, tag]).stdout.trim();
+  const id = engine.docker(['run', '--detach', '--label', `${LABEL}=1`, '--network', 'host', ...flags, tag, ...command]).stdout.trim();
   const pid = Number(engine.docker(['inspect', '--format', '{{.State.Pid}}', id]).stdout.trim());
   return { id, pid, exited: false };
 }
