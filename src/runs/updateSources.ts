@@ -61,7 +61,14 @@ export async function kitFor(given: string | undefined, record: ReadRecord, show
   if (spec === undefined) return undefined;
   const problem = kitSourceProblem(spec);
   if (problem) throw new UsageError(given !== undefined ? `--kit: ${problem}` : `${shown}/${RECORD_PATH} kit.source: ${problem}`);
-  const kit = await readKit(spec);
+  let kit: Kit;
+  try {
+    kit = await readKit(spec);
+  } catch (error) {
+    // A kit named by the record, not by a flag: say so, and how to point at where it is now.
+    if (given === undefined && error instanceof KitError) throw new KitError(`${error.message.replace(/^--kit: /, `${shown}/${RECORD_PATH} kit.source: `)} (give --kit with where the kit is now)`);
+    throw error;
+  }
   try {
     checkRequires(kit, VERSION);
   } catch (error) {
