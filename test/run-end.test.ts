@@ -18,14 +18,14 @@ import { changedPaths, treeHashes } from './helpers/tree.ts';
 const IN_TMUX = { timeout: 60_000, skip: process.env.E2E_REQUIRED === '1' ? false : tmuxMissing };
 const UPDATED = 'Cancelled: the files are updated; the uv commands did not finish (run them yourself).';
 
-/** A uv that records its pid in `marks`, sleeps 6 s, then writes `marks`/done. */
+/** A uv that records its pid in `marks`, sleeps 3 s, then writes `marks`/done. */
 function slowUv(): { bin: string; marks: string } {
   const root = tempDir('cff-slow-uv-');
   const bin = join(root, 'bin');
   const marks = join(root, 'marks');
   mkdirSync(bin);
   mkdirSync(marks);
-  writeFileSync(join(bin, 'uv'), `#!/bin/bash\necho $$ > '${marks}/pid'\nsleep 6\necho "$@" > '${marks}/done'\n`);
+  writeFileSync(join(bin, 'uv'), `#!/bin/bash\necho $$ > '${marks}/pid'\nsleep 3\necho "$@" > '${marks}/done'\n`);
   chmodSync(join(bin, 'uv'), 0o755);
   return { bin, marks };
 }
@@ -57,7 +57,7 @@ function alive(pid: number): boolean {
 async function assertUvStopped(marks: string): Promise<void> {
   const pid = Number(readFileSync(join(marks, 'pid'), 'utf8'));
   assert.equal(alive(pid), false, `uv (pid ${pid}) still runs after the CLI exited`);
-  await new Promise((resolve) => setTimeout(resolve, 6_500));
+  await new Promise((resolve) => setTimeout(resolve, 3_500));
   assert.equal(existsSync(join(marks, 'done')), false, 'uv finished after the CLI said it had stopped');
 }
 
