@@ -33,7 +33,7 @@ async function main({ given, run: flags }: ParsedArgs, run: Run, interactive: bo
   const prepared = await prepareAdoption({
     directory,
     given,
-    flags: { entrypoint: flags.entrypoint, package: flags.package, newFiles: flags.adoptNewFiles, addHealth: flags.addHealth },
+    flags: { entrypoint: flags.entrypoint, package: flags.package, newFiles: flags.adoptNewFiles, addHealth: flags.addHealth, staleLock: flags.allowStaleLock },
     chooseEntrypoint: interactive
       ? async (candidates) => cancelled<string>(await p.select<string>({ message: 'Which app should the image serve?', options: candidates.map((value) => ({ value, label: value })) }))
       : undefined,
