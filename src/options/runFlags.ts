@@ -47,8 +47,8 @@ export const UPDATE_ONLY: readonly (keyof RunFlags)[] = ['onConflict', 'check', 
 
 /** The run flags that mean something only with --adopt. */
 export const ADOPT_ONLY_FLAGS = ['entrypoint', 'package', 'adoptNewFiles', 'addHealth', 'allowStaleLock'] as const;
-/** Project options --adopt does not take: the project exists, and the database is already the app's business. */
-export const NOT_WITH_ADOPT: readonly (keyof ProjectOptions)[] = ['postgres', 'launch', 'org', 'git', 'lock', 'minMachines'];
+/** Project options --adopt does not take: the project exists, and the database is already the app's business. --launch and --org it takes, as create does. */
+export const NOT_WITH_ADOPT: readonly (keyof ProjectOptions)[] = ['postgres', 'git', 'lock', 'minMachines'];
 
 export interface ControlDef {
   key: keyof RunFlags;

@@ -101,6 +101,9 @@ export async function prepareAdoption(input: AdoptInput = {}): Promise<PreparedA
     throw error;
   }
   const { options, origins } = resolved;
+  if (options.launch && detection.besideTheirs.includes('fly.toml')) {
+    throw new AdoptRefusal("fly.toml: yours, so `fly launch --copy-config` would launch with it, not with ours: leave out --launch, compare fly.toml.new, then run `fly launch --no-deploy --copy-config` with the one you keep");
+  }
   if (options.python !== detection.python.version) throw new UsageError('internal: the Python chosen and the one detected differ');
   const templates = await loadTemplates();
   const plan = planAdoption(options, detection, templates, textOf(files, '.gitignore'), { generatorVersion: VERSION, origins }, files);
