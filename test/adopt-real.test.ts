@@ -84,6 +84,9 @@ describe('ports a server that is not root can bind', () => {
     assert.deepEqual(port({ Procfile: 'web: uvicorn main:app --port ${PORT:-8080}\n' }), { port: 8080, from: 'the Procfile' });
     assert.deepEqual(port({ Dockerfile: 'EXPOSE 8502 5055\nCMD ["uvicorn", "api.main:app", "--port", "5055"]\n' }), { port: 5055, from: 'the existing Dockerfile' });
   });
+  it("takes the API's port from several EXPOSEd ones, not a frontend's", () => {
+    assert.equal(port({ Dockerfile: 'EXPOSE 8502 5055\nCMD ["/usr/bin/supervisord"]\n' }).port, 5055);
+  });
   it('replaces a privileged port and a number that is no port, and says so', () => {
     assert.match(port({ Procfile: 'web: uvicorn main:app --port 80\n' }).from, /the Procfile says 80, a privileged port/);
     assert.equal(port({ Procfile: 'web: uvicorn main:app --port 99999\n' }).port, 8000);
@@ -155,6 +158,21 @@ describe('shapes', () => {
     assert.equal(detection.alembic?.releaseCommand, 'alembic upgrade head');
     assert.equal(detection.alembic?.ini, 'backend/alembic.ini');
   });
+  it("finds the app in a Procfile's --app-dir folder", () => {
+    const project = files({
+      'pyproject.toml': '[project]\nname = "voice-api"\nversion = "0"\nrequires-python = ">=3.12"\ndependencies = ["fastapi", "uvicorn"]\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',
+      Procfile: 'web: uv run uvicorn voice_api.main:app --app-dir apps/api/src --host 0.0.0.0 --port ${PORT:-8000}\n',
+      'apps/api/src/voice_api/__init__.py': '',
+      'apps/api/src/voice_api/main.py': 'from fastapi import FastAPI\napp = FastAPI()\n',
+    }, ['uv.lock']);
+    const detection = detectAdoption(project);
+    assert.deepEqual([detection.entrypoint.module, detection.entrypoint.appDir, detection.port.port], ['voice_api.main', 'apps/api/src', 8000]);
+  });
+  it("takes an existing Dockerfile's FROM we do not build on as no pin, and says so", () => {
+    const chosen = choosePython({ dockerfile: 'FROM python:3.10\n' }, '>=3.10');
+    assert.equal(chosen.version, '3.14');
+    assert.match(chosen.from, /FROM python:3\.10 is not one we build on/);
+  });
   it('refuses a workspace member name that would need quoting in a RUN line (D22)', () => {
     const project = files({ 'pyproject.toml': '[tool.uv.workspace]\nmembers = ["api"]\n', 'api/pyproject.toml': '[project]\nname = "api; rm -rf /"\nversion = "0"\ndependencies = ["fastapi", "uvicorn"]\n', 'api/main.py': 'from fastapi import FastAPI\napp = FastAPI()\n' }, ['uv.lock']);
     assert.throws(() => detectAdoption(project, { package: 'api; rm -rf /' }), (error: Error) => error instanceof AdoptRefusal && /not a valid package name/.test(error.message));
@@ -223,6 +241,19 @@ describe('a requirements.txt project whose pyproject.toml only configures tools'
       const added = spawnSync('uv', ['add', '-q', '--no-sync', '-r', 'requirements.txt'], { cwd: dir, encoding: 'utf8' });
       assert.equal(added.status, 0, added.stderr);
       assert.equal((await prepareAdoption({ directory: dir })).detection.entrypoint.module, 'main');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a bad value from the project is an adoption refusal, naming its file', () => {
+  it("an existing fly.toml's region that does not exist: exit 8, naming fly.toml", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cff-badfly-'));
+    try {
+      cpSync(join(FIXTURES, 'flat'), dir, { recursive: true });
+      writeFileSync(join(dir, 'fly.toml'), 'app = "flat-api"\nprimary_region = "zzz"\n');
+      await assert.rejects(prepareAdoption({ directory: dir, flags: { newFiles: true } }), (error: Error) => error instanceof AdoptRefusal && /read from the project's fly\.toml/.test(error.message) && (error as AdoptRefusal).exitCode === 8);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -211,8 +211,8 @@ describe('the plan', () => {
 
   it('writes a liveness module only with --add-health, in the app package, and says what to include', async () => {
     const { plan } = await planOf('factory', { addHealth: true });
-    assert.match(file(plan, 'app/fly_health.py'), /@router\.get\("\/healthz", include_in_schema=False\)/);
-    assert.match(plan.todo.join('\n'), /from app\.fly_health import router as fly_health_router/);
+    assert.match(file(plan, 'app/fly_health.py'), /Route\("\/healthz", liveness, methods=\["GET"\], include_in_schema=False\)/);
+    assert.match(plan.todo.join('\n'), /from app\.fly_health import install_liveness; then install_liveness\(app\)/);
     assert.equal((parse(file(plan, 'fly.toml')) as Record<string, any>).http_service.checks[0].path, '/healthz');
     assert.ok(!(await planOf('factory')).plan.files.some((entry) => entry.path.endsWith('fly_health.py')));
   });

@@ -124,7 +124,10 @@ export function detectAdoption(files: ProjectFiles, flags: AdoptFlags = {}): Det
     if (!/^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(member.name)) throw new AdoptRefusal(`${member.dir}/pyproject.toml: the project name '${member.name}' is not a valid package name`);
     // The folder becomes the image's WORKDIR.
     if (!/^[\w./-]+$/.test(member.dir)) throw new AdoptRefusal(`${member.dir}/: a workspace member folder the Dockerfile's WORKDIR cannot name as it is; rename it (letters, digits, . _ - /)`);
-    return inMember(detectProject(memberView(files, member), flags, member), member);
+    const detection = inMember(detectProject(memberView(files, member), flags, member), member);
+    // The member's own Dockerfile (built from the root, as compose does) may hold steps ours does not run.
+    const own = textOf(files, `${member.dir}/Dockerfile`);
+    return own === undefined ? detection : { ...detection, buildSteps: [...detection.buildSteps, ...buildSteps(own)] };
   }
   return detectProject(files, flags, undefined);
 }

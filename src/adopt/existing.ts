@@ -71,12 +71,16 @@ export function dockerfileCommand(text: string): string[] | undefined {
   return rest.split(/\s+/);
 }
 
+/** Ports frontends listen on by default (Next.js, Vite, Angular, Streamlit). */
+const FRONTEND_PORTS = [3000, 3001, 4173, 4200, 5173, 8501, 8502];
+
 /** The port the CMD serves on, else the first EXPOSE (the server's flag beats a list that may name a frontend's port). */
 export function dockerfilePort(text: string): number | undefined {
   const fromCommand = commandPort(dockerfileCommand(text) ?? []);
   if (fromCommand !== undefined) return fromCommand;
-  const expose = /^[ \t]*EXPOSE[ \t]+(\d+)/im.exec(text)?.[1];
-  return expose ? Number(expose) : undefined;
+  const exposed = [...text.matchAll(/^[ \t]*EXPOSE[ \t]+([^\n]+)/gim)].flatMap((match) => match[1]!.split(/\s+/)).map((word) => Number.parseInt(word, 10)).filter((port) => port > 0);
+  // Several ports: the API's, not a frontend dev server's or Streamlit's beside it.
+  return exposed.find((port) => !FRONTEND_PORTS.includes(port)) ?? exposed[0];
 }
 
 export function commandPort(words: readonly string[]): number | undefined {

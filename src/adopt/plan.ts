@@ -80,8 +80,8 @@ export function planAdoption(
 
   if (detection.health.kind === 'http' && detection.health.addsModule) {
     const module = healthModule(detection);
-    const importLine = `from ${module.module} import router as fly_health_router`;
-    const includeLine = `${entrypoint.factory ? 'app' : entrypoint.attribute}.include_router(fly_health_router)`;
+    const importLine = `from ${module.module} import install_liveness`;
+    const includeLine = `install_liveness(${entrypoint.factory ? 'app' : entrypoint.attribute})`;
     files.set(module.path, render(templates, 'adopt/fly_health.py.hbs', { importLine, includeLine, path: LIVENESS_PATH }));
     if (!runtime.some((unit) => module.path === unit || module.path.startsWith(`${unit}/`))) runtime.push(module.path);
     todo.push(`Include the liveness route in ${entrypoint.file}, or the deploy's health check fails: ${importLine}; then ${includeLine}`);

@@ -54,6 +54,7 @@ export function choosePython(pins: PythonPins, requiresPython: string | undefine
   const clauses = specifier(requiresPython, 'pyproject.toml requires-python');
   const lockClauses = specifier(pins.lock?.requiresPython, 'uv.lock requires-python');
   const exact: { minor: string; from: string }[] = [];
+  let ignored = '';
   if (pins.flag) exact.push({ minor: pins.flag, from: '--python' });
   else {
     // uv reads the first line that is not a comment; "3.12.4" or "cpython@3.12" name the 3.12 line.
@@ -63,8 +64,10 @@ export function choosePython(pins: PythonPins, requiresPython: string | undefine
       if (!minor) throw new AdoptRefusal(`.python-version: '${line}' names no Python version; give --python`);
       exact.push({ minor, from: '.python-version' });
     }
+    // Ours replaces that Dockerfile: a FROM we do not build on is no pin, only a note.
     const fromDocker = dockerfilePython(pins.dockerfile);
-    if (fromDocker) exact.push({ minor: fromDocker, from: "the existing Dockerfile's FROM" });
+    if (fromDocker && supported(fromDocker)) exact.push({ minor: fromDocker, from: "the existing Dockerfile's FROM" });
+    else if (fromDocker) ignored = `; the existing Dockerfile's FROM python:${fromDocker} is not one we build on`;
   }
   const [first, ...others] = exact;
   const clash = others.find((pin) => pin.minor !== first!.minor);
@@ -93,7 +96,7 @@ export function choosePython(pins: PythonPins, requiresPython: string | undefine
     }
     const checks = [requiresPython ? `requires-python '${requiresPython}'` : undefined, pins.lock ? (lastBlocker ? `uv.lock's wheels (newer: ${lastBlocker})` : "uv.lock's wheels") : undefined].filter(Boolean);
     const from = first ? `${first.from}${checks.length ? `, allowed by ${checks.join(' and ')}` : ''}` : `the newest allowed by ${checks.join(' and ') || 'nothing pinned (our default)'}`;
-    return { version: minor, from };
+    return { version: minor, from: `${from}${ignored}` };
   }
   if (lastBlocker) throw new AdoptRefusal(`uv.lock: no Python we build on (${PYTHON_VERSIONS.join(', ')}) can install it: ${lastBlocker}; update it (\`uv lock --upgrade-package ${lastBlocker.split(' ')[0]}\`), then run --adopt again`);
   throw new AdoptRefusal(`pyproject.toml requires-python '${requiresPython}' allows none of ${PYTHON_VERSIONS.join(', ')}`);

@@ -34,7 +34,10 @@ export function projectSource(directory: string, detection: Detection): AnswerSo
     git: false,
     lock: false,
   };
-  return { origin: 'project', fixed: true, values, name: (def) => `${def.flag ? `--${def.flag}` : def.key} (read from the project's ${def.key === 'python' ? 'Python settings' : 'fly.toml'})` };
+  // Where each answer was read, so a refusal names the file, not a flag that was never given.
+  const nameFrom = fly?.app ? 'fly.toml' : own ? 'pyproject.toml [project] name' : 'folder name';
+  const where = (key: string) => (key === 'python' ? 'Python settings' : key === 'name' ? nameFrom : 'fly.toml');
+  return { origin: 'project', fixed: true, values, name: (def) => `${def.flag ? `--${def.flag}` : def.key} (read from the project's ${where(def.key)})` };
 }
 
 /**

@@ -106,7 +106,10 @@ export const ADOPT_BREAKAGES: AdoptBreakage[] = [
     fixture: 'writes',
     check: 'service-check',
     mistake: '/app belongs to root, as for a generated project, so the logs/ the app makes at import cannot be made',
-    edit: (dir) => replaceIn(dir, 'Dockerfile', 'COPY --chown=1000:1000 . /app', 'COPY . /app'),
+    edit: (dir) => {
+      replaceIn(dir, 'Dockerfile', 'COPY --chown=1000:1000 . /app', 'COPY . /app');
+      replaceIn(dir, 'Dockerfile', ' \\\n    && mkdir /app && chown app:app /app', '');
+    },
     says: /the server stopped before answering \/healthz/,
   },
   {
