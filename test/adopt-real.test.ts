@@ -259,3 +259,31 @@ describe('a bad value from the project is an adoption refusal, naming its file',
     }
   });
 });
+
+describe('health routes behind routers', () => {
+  const base = { 'pyproject.toml': PYPROJECT };
+  it('finds a liveness route behind include_router prefixes and an APIRouter prefix', () => {
+    const project = files({
+      ...base,
+      'app/__init__.py': '',
+      'app/main.py': 'from fastapi import FastAPI\nfrom app.api import api_router\n\napp = FastAPI()\napp.include_router(api_router, prefix="/api")\n',
+      'app/api.py': 'from fastapi import APIRouter\nfrom app.routes import utils\n\napi_router = APIRouter(prefix="/v1")\napi_router.include_router(utils.router)\n',
+      'app/routes/__init__.py': '',
+      'app/routes/utils.py': 'from fastapi import APIRouter\n\nrouter = APIRouter(prefix="/utils")\n\n\n@router.get("/health")\ndef health():\n    return {}\n',
+    }, ['uv.lock']);
+    const detection = detectAdoption(project);
+    assert.deepEqual(detection.health, { kind: 'http', path: '/api/v1/utils/health', from: 'GET /api/v1/utils/health, through the routers app/main.py includes' });
+  });
+  it('finds one registered in a loop, and never one behind a prefix read from settings', () => {
+    const loop = files({
+      ...base,
+      'main.py': 'from fastapi import FastAPI\nfrom routers import items, status\n\napp = FastAPI()\nfor router in [items.router, status.router]:\n    app.include_router(router, prefix="/api")\n',
+      'routers/__init__.py': '',
+      'routers/items.py': 'from fastapi import APIRouter\nrouter = APIRouter()\n\n@router.get("/items")\ndef items():\n    return []\n',
+      'routers/status.py': 'from fastapi import APIRouter\nrouter = APIRouter()\n\n@router.get("/healthz")\ndef healthz():\n    return {}\n',
+    }, ['uv.lock']);
+    assert.equal(detectAdoption(loop).health.kind === 'http' && (detectAdoption(loop).health as { path: string }).path, '/api/healthz');
+    const settings = files({ ...base, 'main.py': 'from fastapi import FastAPI\nfrom routers import status\nfrom config import settings\n\napp = FastAPI()\napp.include_router(status.router, prefix=settings.API_PREFIX)\n', 'routers/__init__.py': '', 'routers/status.py': 'from fastapi import APIRouter\nrouter = APIRouter()\n\n@router.get("/healthz")\ndef healthz():\n    return {}\n' }, ['uv.lock']);
+    assert.equal(detectAdoption(settings).health.kind, 'tcp');
+  });
+});

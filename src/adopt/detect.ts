@@ -14,6 +14,7 @@ import { readPyProject, type PyProject } from './pyproject.ts';
 import { choosePython, type PythonChoice } from './python.ts';
 import { readLock } from './lock.ts';
 import { getRoutes } from './pythonSource.ts';
+import { reachableRoutes } from './routes.ts';
 import { chooseMember, fromRoot, memberView, type Member } from './workspace.ts';
 import { findAlembic, runtimeUnits, type Alembic } from './runtime.ts';
 
@@ -79,10 +80,13 @@ function refuseOtherTools(files: ProjectFiles): void {
 
 function chooseHealth(files: ProjectFiles, entry: Entrypoint, flags: AdoptFlags): HealthCheck {
   if (flags.addHealth) return { kind: 'http', path: LIVENESS_PATH, from: 'the module --add-health writes', addsModule: true };
-  // Only routes on the app object itself: a router's paths depend on a prefix set elsewhere.
-  const routes = entry.factory ? [] : getRoutes(textOf(files, entry.file) ?? '', entry.attribute);
-  const path = LIVENESS_NAMES.find((name) => routes.includes(name));
+  // Routes on the app itself first, then behind routers with literal prefixes (`/v1/health`).
+  const own = entry.factory ? [] : getRoutes(textOf(files, entry.file) ?? '', entry.attribute);
+  const path = LIVENESS_NAMES.find((name) => own.includes(name));
   if (path) return { kind: 'http', path, from: `GET ${path} in ${entry.file}` };
+  const reachable = entry.factory ? [] : reachableRoutes(files, entry.file, entry.attribute, entry.appDir);
+  const behind = LIVENESS_NAMES.map((name) => reachable.find((route) => route.endsWith(name) || route.endsWith(`${name}/`))).find(Boolean);
+  if (behind) return { kind: 'http', path: behind, from: `GET ${behind}, through the routers ${entry.file} includes` };
   return { kind: 'tcp', from: 'no liveness route found (add one with --add-health)' };
 }
 
