@@ -13,6 +13,7 @@ import { entrypointInCommand, entrypointText } from '../src/adopt/entrypoint.ts'
 import type { ProjectFiles } from '../src/adopt/files.ts';
 import { importedModules } from '../src/adopt/pythonSource.ts';
 import { choosePython } from '../src/adopt/python.ts';
+import { dockerignoreMatches } from '../src/adopt/dockerignore.ts';
 import { prepareAdoption } from '../src/runs/adopt.ts';
 import { allowsMinor, parseSpecifier } from '../src/adopt/specifier.ts';
 import { AdoptRefusal, EXIT } from '../src/errors.ts';
@@ -48,22 +49,22 @@ describe('requires-python, parsed as PEP 440 specifiers', () => {
 
   it('refuses what is not a specifier, naming it', () => {
     for (const bad of ['^3.11', '>=3.x', '3.11', '>=3.11.*']) {
-      assert.throws(() => choosePython(undefined, undefined, bad), (error: Error) => error instanceof AdoptRefusal && error.message.includes('requires-python'), bad);
+      assert.throws(() => choosePython({}, bad), (error: Error) => error instanceof AdoptRefusal && error.message.includes('requires-python'), bad);
     }
   });
 });
 
 describe('the Python the image runs', () => {
   it('takes the flag, then .python-version, then the newest allowed; never the host', () => {
-    assert.deepEqual(choosePython('3.12', '3.13\n', '>=3.11'), { version: '3.12', from: '--python' });
-    assert.equal(choosePython(undefined, '# pinned\n3.12.4\n', '>=3.11').version, '3.12');
-    assert.equal(choosePython(undefined, 'cpython@3.11', undefined).from, '.python-version');
-    assert.equal(choosePython(undefined, undefined, '>=3.11,<3.13').version, '3.12');
-    assert.equal(choosePython(undefined, undefined, undefined).version, '3.14');
+    assert.deepEqual(choosePython({ flag: '3.12', pythonVersionFile: '3.13\n' }, '>=3.11'), { version: '3.12', from: "--python, allowed by requires-python '>=3.11'" });
+    assert.equal(choosePython({ pythonVersionFile: '# pinned\n3.12.4\n' }, '>=3.11').version, '3.12');
+    assert.equal(choosePython({ pythonVersionFile: 'cpython@3.11' }, undefined).from, '.python-version');
+    assert.equal(choosePython({}, '>=3.11,<3.13').version, '3.12');
+    assert.equal(choosePython({}, undefined).version, '3.14');
   });
   it('refuses a version requires-python excludes, and one we do not build on', () => {
-    assert.throws(() => choosePython('3.11', undefined, '>=3.12'), /--python asks for Python 3.11, which requires-python '>=3.12' does not allow/);
-    assert.throws(() => choosePython(undefined, '3.10\n', undefined), /\.python-version: '3.10' is not one of the Pythons we build on/);
+    assert.throws(() => choosePython({ flag: '3.11' }, '>=3.12'), /--python asks for Python 3.11, which requires-python '>=3.12' does not allow/);
+    assert.throws(() => choosePython({ pythonVersionFile: '3.10\n' }, undefined), /\.python-version: Python 3.10 is not one of the Pythons we build on/);
   });
 });
 
@@ -163,8 +164,11 @@ describe('the plan', () => {
   it('workspace: the build mounts the whole context and syncs the one member', async () => {
     const { plan } = await planOf('workspace', { package: 'api' });
     const dockerfile = file(plan, 'Dockerfile');
-    assert.match(dockerfile, /uv sync --directory \/src --locked --package api --no-install-project --no-editable/);
-    assert.match(dockerfile, /^CMD \["uvicorn", "main:app", "--app-dir", "packages\/api",/m);
+    assert.match(dockerfile, /uv sync --directory \/src --locked --package api --no-install-workspace/);
+    assert.match(dockerfile, /uv sync --locked --no-editable --package api/);
+    // The member's folder is the working directory, so its relative paths (alembic.ini, ./data) hold.
+    assert.match(dockerfile, /^WORKDIR \/app\/packages\/api$/m);
+    assert.match(dockerfile, /^CMD \["uvicorn", "main:app", "--host",/m);
     assert.equal(JSON.parse(file(plan, '.create-fly-fastapi/manifest.json')).adoption.package, 'api');
   });
 
@@ -179,7 +183,10 @@ describe('the plan', () => {
       assert.ok(cmd.includes(`${detection.entrypoint.module}:${detection.entrypoint.attribute}`));
       assert.equal(cmd.includes('--factory'), detection.entrypoint.factory);
       assert.match(dockerfile, new RegExp(`^FROM python:${detection.python.version}-slim-`, 'm'));
-      for (const unit of detection.runtime) assert.match(dockerfile, new RegExp(`^COPY ${unit} /app/${unit}$`, 'm'));
+      // The whole build context ships; .dockerignore must keep every unit the app imports.
+      assert.match(dockerfile, /^COPY --chown=1000:1000 \. \/app$/m);
+      const ignore = file(plan, '.dockerignore');
+      if (ignore) for (const unit of detection.runtime) for (const line of ignore.split('\n').filter((text) => text && !text.startsWith('#'))) assert.ok(!dockerignoreMatches(line, unit), `${line} excludes ${unit}`);
       assert.equal(fly.deploy.release_command, name === 'alembic' ? 'alembic upgrade head' : undefined);
     });
   }
@@ -204,8 +211,8 @@ describe('the plan', () => {
 
   it('writes a liveness module only with --add-health, in the app package, and says what to include', async () => {
     const { plan } = await planOf('factory', { addHealth: true });
-    assert.match(file(plan, 'app/fly_health.py'), /@router\.get\("\/healthz", include_in_schema=False\)/);
-    assert.match(plan.todo.join('\n'), /from app\.fly_health import router as fly_health_router/);
+    assert.match(file(plan, 'app/fly_health.py'), /Route\("\/healthz", liveness, methods=\["GET"\], include_in_schema=False\)/);
+    assert.match(plan.todo.join('\n'), /from app\.fly_health import install_liveness; then install_liveness\(app\)/);
     assert.equal((parse(file(plan, 'fly.toml')) as Record<string, any>).http_service.checks[0].path, '/healthz');
     assert.ok(!(await planOf('factory')).plan.files.some((entry) => entry.path.endsWith('fly_health.py')));
   });
@@ -224,7 +231,7 @@ describe('the plan', () => {
   it('builds .dockerignore from ours and their .gitignore, keeping what the build needs', async () => {
     const ignore = file((await planOf('flat')).plan, '.dockerignore');
     assert.match(ignore, /^tests\/$/m);
-    assert.match(ignore, /^\*\.log$/m);
+    assert.match(ignore, /^\*\*\/\*\.log$/m);
     assert.doesNotMatch(ignore, /^(uv\.lock|pyproject\.toml|main\.py)$/m);
   });
 

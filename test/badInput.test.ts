@@ -167,6 +167,7 @@ const CASES: Case[] = [
   c('--package', ['api', ...YES, '--package', 'api'], /--package: applies only with --adopt/),
   c('--adopt-new-files', ['api', ...YES, '--adopt-new-files'], /--adopt-new-files: applies only with --adopt/),
   c('--add-health', ['api', ...YES, '--add-health'], /--add-health: applies only with --adopt/),
+  c('--allow-stale-lock', ['api', ...YES, '--allow-stale-lock'], /--allow-stale-lock: applies only with --adopt/),
   c('--interactive', ['api', ...YES, '--interactive'], /--interactive needs a terminal/),
   c('--help', ['--help=1'], /--help: takes no value/),
   // Unknown flags and missing answers.

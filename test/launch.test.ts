@@ -363,3 +363,34 @@ describe('every flyctl command we run or print', () => {
     }
   });
 });
+
+describe('--launch with --adopt, against the fake flyctl', () => {
+  const FLAT = new URL('./fixtures/adopt/flat/', import.meta.url).pathname;
+  const adoptRun = (flags: string[]) => {
+    const cwd = tempDir('cff-adopt-launch-');
+    const dir = join(cwd, 'tea-house');
+    spawnSync('cp', ['-r', FLAT, dir]);
+    const log = join(cwd, 'fly-calls.jsonl');
+    const run = runCli([dir, '--adopt', ...flags], { cwd, env: { PATH: `${FAKE_DIR}${delimiter}${process.env.PATH}`, FAKE_FLY_SCENARIO: 'success', FAKE_FLY_LOG: log, FAKE_FLY_NODE: process.execPath } });
+    const calls: { argv: string[] }[] = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line)) : [];
+    return { ...run, calls, dir };
+  };
+
+  it('launches the adopted project as a new one: fly launch --no-deploy --copy-config with our fly.toml, in the --org given', () => {
+    const run = adoptRun(['--launch', '--org', 'acme']);
+    assert.equal(run.status, 0, run.stderr + run.stdout);
+    const launchCall = run.calls.find((call) => call.argv[0] === 'launch');
+    assert.ok(launchCall, JSON.stringify(run.calls));
+    for (const flag of ['--no-deploy', '--copy-config', '--name', 'flat-api', '--org', 'acme']) assert.ok(launchCall.argv.includes(flag), `${flag} in ${launchCall.argv.join(' ')}`);
+    assert.match(readFileSync(join(run.dir, 'fly.toml'), 'utf8'), /^app = "flat-api"$/m);
+    assert.match(run.stdout, /Deploy: fly deploy$/m);
+  });
+
+  it('--no-launch, and no flag, run no flyctl at all', () => {
+    for (const flags of [['--no-launch'], []]) {
+      const run = adoptRun(flags);
+      assert.equal(run.status, 0, run.stderr);
+      assert.deepEqual(run.calls, []);
+    }
+  });
+});

@@ -12,7 +12,7 @@ export function describeDetection(detection: Detection): [string, string][] {
     ['Python', `${python.version}, from ${python.from}`],
     ['port', `${port.port}, from ${port.from}`],
     ['migrations', alembic ? `Alembic (${alembic.ini}, ${alembic.folder}/): release command \`${alembic.releaseCommand}\`` : 'none (no alembic.ini with a migrations folder)'],
-    ['image holds', detection.runtime.join(', ')],
+    ['image holds', `the build context less .dockerignore (imports found: ${detection.runtime.join(', ')})`],
     ['health check', health.kind === 'http' ? `GET ${health.path}, from ${health.from}` : `TCP connect on ${port.port}: ${health.from}`],
   ];
 }

@@ -12,7 +12,9 @@ import { findEntrypoint, type Entrypoint } from './entrypoint.ts';
 import { choosePort, dockerfileCommand, procfileWeb, readFlyToml, type ExistingFly, type PortChoice } from './existing.ts';
 import { readPyProject, type PyProject } from './pyproject.ts';
 import { choosePython, type PythonChoice } from './python.ts';
+import { readLock } from './lock.ts';
 import { getRoutes } from './pythonSource.ts';
+import { reachableRoutes } from './routes.ts';
 import { chooseMember, fromRoot, memberView, type Member } from './workspace.ts';
 import { findAlembic, runtimeUnits, type Alembic } from './runtime.ts';
 
@@ -27,6 +29,8 @@ export interface AdoptFlags {
   addHealth?: boolean;
   /** Write the deploy workflow (--workflows). */
   workflows?: boolean;
+  /** Adopt even when `uv lock --check` says uv.lock is out of date (--allow-stale-lock). */
+  staleLock?: boolean;
 }
 
 /** The service check: a GET path the app already answers, our module's, or a TCP connect. */
@@ -52,6 +56,10 @@ export interface Detection {
   dockerignore: boolean;
   /** The uv workspace member adopted (--package); paths above are from the root. */
   member: Member | undefined;
+  /** uv installs the project itself into the image (it has a build system). */
+  builds: boolean;
+  /** An existing Dockerfile's RUN lines that are not dependency installs: ours does not run them. */
+  buildSteps: string[];
 }
 
 /** The one workflow --adopt writes with --workflows: deploy main. */
@@ -72,11 +80,29 @@ function refuseOtherTools(files: ProjectFiles): void {
 
 function chooseHealth(files: ProjectFiles, entry: Entrypoint, flags: AdoptFlags): HealthCheck {
   if (flags.addHealth) return { kind: 'http', path: LIVENESS_PATH, from: 'the module --add-health writes', addsModule: true };
-  // Only routes on the app object itself: a router's paths depend on a prefix set elsewhere.
-  const routes = entry.factory ? [] : getRoutes(textOf(files, entry.file) ?? '', entry.attribute);
-  const path = LIVENESS_NAMES.find((name) => routes.includes(name));
+  // Routes on the app itself first, then behind routers with literal prefixes (`/v1/health`).
+  const own = entry.factory ? [] : getRoutes(textOf(files, entry.file) ?? '', entry.attribute);
+  const path = LIVENESS_NAMES.find((name) => own.includes(name));
   if (path) return { kind: 'http', path, from: `GET ${path} in ${entry.file}` };
+  const reachable = entry.factory ? [] : reachableRoutes(files, entry.file, entry.attribute, entry.appDir);
+  const behind = LIVENESS_NAMES.map((name) => reachable.find((route) => route.endsWith(name) || route.endsWith(`${name}/`))).find(Boolean);
+  if (behind) return { kind: 'http', path: behind, from: `GET ${behind}, through the routers ${entry.file} includes` };
   return { kind: 'tcp', from: 'no liveness route found (add one with --add-health)' };
+}
+
+/** Installs of dependencies and system housekeeping our Dockerfile does its own way; anything else is the project's build. */
+const INSTALLS = /^(?:uv\s+(?:sync|pip|venv|lock)|pip3?\s+install|python3?\s+-m\s+(?:pip|venv)|\.?\/?\S*\/pip3?\s+install|(?:useradd|groupadd|adduser|addgroup)\b|chown\b|chmod\b|mkdir\b|echo\b|true\b|rm\s)/;
+
+export function buildSteps(dockerfile: string): string[] {
+  return dockerfile
+    .replace(/\\\r?\n/g, ' ')
+    .split(/\r?\n/)
+    .map((line) => line.trim().replace(/\s+/g, ' '))
+    .filter((line) => /^RUN\s/i.test(line))
+    .filter((line) => {
+      const command = line.replace(/^RUN\s+(?:--\S+\s+)*/i, '');
+      return command.split(/\s*(?:&&|;)\s*/).some((part) => part && !INSTALLS.test(part.replace(/^\.\s+\S+$/, 'true')) && !/^(?:\.|source)\s/.test(part) && !/^apt-get\s+(?:update|clean)|^rm\s+-rf\s+\/var\/lib\/apt/.test(part));
+    });
 }
 
 export function detectAdoption(files: ProjectFiles, flags: AdoptFlags = {}): Detection {
@@ -87,13 +113,25 @@ export function detectAdoption(files: ProjectFiles, flags: AdoptFlags = {}): Det
   const project = readPyProject(textOf(files, 'pyproject.toml') ?? '');
   if (project.poetry) throw new AdoptRefusal('pyproject.toml [tool.poetry]: this is a Poetry project; move it to uv first (`uvx migrate-to-uv`, then `uv lock`), then run --adopt again');
   const locked = hasFile(files, 'uv.lock');
+  const requirements = [...files.paths].find((path) => /^requirements[\w.-]*\.(txt|in)$/.test(path));
+  if (!project.hasProject && project.workspaceMembers.length === 0 && requirements) {
+    // `uv lock` here would lock nothing, and `uv init` refuses an existing pyproject.toml.
+    throw new AdoptRefusal(`pyproject.toml: only tool settings, no [project] table; add one (name, version, requires-python), then \`uv add -r ${requirements}\`, then run --adopt again`);
+  }
   if (!locked && !project.usesUvTable) {
     throw new AdoptRefusal('uv.lock: not found, and pyproject.toml has no [tool.uv]: run `uv lock` to manage the project with uv, then run --adopt again');
   }
   if (project.workspaceMembers.length > 0 || flags.package) {
     if (project.workspaceMembers.length === 0) throw new AdoptRefusal(`--package: pyproject.toml declares no [tool.uv.workspace]; give --package only for a workspace member`);
     const member = chooseMember(files, project.workspaceMembers, flags.package);
-    return inMember(detectProject(memberView(files, member), flags, member), member);
+    // The name goes into a RUN line: only what a package name can hold, so it needs no quoting.
+    if (!/^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(member.name)) throw new AdoptRefusal(`${member.dir}/pyproject.toml: the project name '${member.name}' is not a valid package name`);
+    // The folder becomes the image's WORKDIR.
+    if (!/^[\w./-]+$/.test(member.dir)) throw new AdoptRefusal(`${member.dir}/: a workspace member folder the Dockerfile's WORKDIR cannot name as it is; rename it (letters, digits, . _ - /)`);
+    const detection = inMember(detectProject(memberView(files, member), flags, member), member);
+    // The member's own Dockerfile (built from the root, as compose does) may hold steps ours does not run.
+    const own = textOf(files, `${member.dir}/Dockerfile`);
+    return own === undefined ? detection : { ...detection, buildSteps: [...detection.buildSteps, ...buildSteps(own)] };
   }
   return detectProject(files, flags, undefined);
 }
@@ -101,9 +139,10 @@ export function detectAdoption(files: ProjectFiles, flags: AdoptFlags = {}): Det
 /** Paths from the member's view made paths of the build context. */
 function inMember(detection: Detection, member: Member): Detection {
   const { entrypoint } = detection;
-  if (detection.alembic) throw new AdoptRefusal(`${member.dir}/alembic.ini: Alembic inside a workspace member is not supported by --adopt yet`);
+  // The image's working directory is the member's folder, so Alembic's relative paths hold as in development.
   return {
     ...detection,
+    alembic: detection.alembic && { ...detection.alembic, ini: fromRoot(member, detection.alembic.ini), folder: fromRoot(member, detection.alembic.folder) },
     entrypoint: { ...entrypoint, file: fromRoot(member, entrypoint.file), appDir: fromRoot(member, entrypoint.appDir) },
     runtime: detection.runtime.map((unit) => fromRoot(member, unit)),
     health: detection.health.kind === 'http' && !detection.health.addsModule ? { ...detection.health, from: detection.health.from.replace(entrypoint.file, fromRoot(member, entrypoint.file)) } : detection.health,
@@ -132,7 +171,11 @@ function detectProject(files: ProjectFiles, flags: AdoptFlags, member: Member | 
   if (cmd) commands.push({ words: cmd, from: "the existing Dockerfile's CMD" });
 
   const entrypoint = findEntrypoint(files, { flag: flags.entrypoint, toolFastapi: project.fastapiEntrypoint, commands, projectName: project.name });
-  const python = choosePython(flags.python, textOf(files, '.python-version'), project.requiresPython);
+  const lockText = textOf(files, 'uv.lock');
+  const python = choosePython(
+    { flag: flags.python, pythonVersionFile: textOf(files, '.python-version'), dockerfile, lock: lockText === undefined ? undefined : readLock(lockText), lockRoot: project.name },
+    project.requiresPython,
+  );
   const alembic = findAlembic(files);
 
   const besideTheirs = ['Dockerfile', 'fly.toml', ...(flags.workflows ? [DEPLOY_WORKFLOW] : [])].filter((path) => hasFile(files, path));
@@ -155,5 +198,7 @@ function detectProject(files: ProjectFiles, flags: AdoptFlags, member: Member | 
     besideTheirs,
     dockerignore: !hasFile(files, '.dockerignore'),
     member,
+    builds: project.builds,
+    buildSteps: dockerfile === undefined ? [] : buildSteps(dockerfile),
   };
 }

@@ -68,12 +68,12 @@ function appInFile(source: string): { attribute: string; factory: boolean } | { 
   return undefined;
 }
 
-function fromSpec(files: ProjectFiles, spec: string, from: string): Entrypoint {
+function fromSpec(files: ProjectFiles, spec: string, from: string, appDirs: readonly string[] = ['', 'src']): Entrypoint {
   const match = SPEC.exec(spec.trim());
   if (!match) throw new AdoptRefusal(`${from}: '${spec}' is not module:attribute (e.g. app.main:app, or app.main:create_app() for a factory)`);
   const [, module, attribute] = match as unknown as [string, string, string];
-  const found = moduleFile(files, module, ['', 'src']);
-  if (!found) throw new AdoptRefusal(`${from}: '${spec}' names module ${module}, but neither ${module.replaceAll('.', '/')}.py nor src/${module.replaceAll('.', '/')}.py exists`);
+  const found = moduleFile(files, module, appDirs);
+  if (!found) throw new AdoptRefusal(`${from}: '${spec}' names module ${module}, but ${appDirs.map((dir) => `${dir ? `${dir}/` : ''}${module.replaceAll('.', '/')}.py`).join(' nor ')} exists`.replace(/^(.*?) but (?=[^ ]+ nor)/, '$1 but neither '));
   const source = textOf(files, found.file) ?? '';
   const isFunction = topLevelFunctions(source).has(attribute);
   if (!isFunction && !topLevelAssignments(source).has(attribute)) {
@@ -129,8 +129,9 @@ export function findEntrypoint(files: ProjectFiles, hints: EntrypointHints): Ent
   for (const { words, from } of hints.commands) {
     const found = entrypointInCommand(words);
     if (found?.spec) {
-      const entry = fromSpec(files, found.factory && !found.spec.endsWith(')') ? `${found.spec}()` : found.spec, from);
-      return found.appDir !== undefined && found.appDir !== entry.appDir ? { ...entry, appDir: found.appDir } : entry;
+      // --app-dir names the folder the module is in (a Procfile's `--app-dir apps/api/src`).
+      const appDir = found.appDir?.replace(/^\.\/?/, '').replace(/\/$/, '');
+      return fromSpec(files, found.factory && !found.spec.endsWith(')') ? `${found.spec}()` : found.spec, from, appDir ? [appDir, '', 'src'] : ['', 'src']);
     }
     if (found?.file && hasFile(files, found.file)) {
       const entry = fromFile(files, found.file, from);

@@ -71,16 +71,25 @@ export function dockerfileCommand(text: string): string[] | undefined {
   return rest.split(/\s+/);
 }
 
+/** Ports frontends listen on by default (Next.js, Vite, Angular, Streamlit). */
+const FRONTEND_PORTS = [3000, 3001, 4173, 4200, 5173, 8501, 8502];
+
+/** The port the CMD serves on, else the first EXPOSE (the server's flag beats a list that may name a frontend's port). */
 export function dockerfilePort(text: string): number | undefined {
-  const expose = /^[ \t]*EXPOSE[ \t]+(\d+)/im.exec(text)?.[1];
-  return expose ? Number(expose) : commandPort(dockerfileCommand(text) ?? []);
+  const fromCommand = commandPort(dockerfileCommand(text) ?? []);
+  if (fromCommand !== undefined) return fromCommand;
+  const exposed = [...text.matchAll(/^[ \t]*EXPOSE[ \t]+([^\n]+)/gim)].flatMap((match) => match[1]!.split(/\s+/)).map((word) => Number.parseInt(word, 10)).filter((port) => port > 0);
+  // Several ports: the API's, not a frontend dev server's or Streamlit's beside it.
+  return exposed.find((port) => !FRONTEND_PORTS.includes(port)) ?? exposed[0];
 }
 
 export function commandPort(words: readonly string[]): number | undefined {
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
     const value = word === '--port' || word === '-p' ? words[i + 1] : word.startsWith('--port=') ? word.slice(7) : word === '--bind' || word === '-b' ? words[i + 1]?.split(':').at(-1) : undefined;
-    if (value && /^\d+$/.test(value)) return Number(value);
+    // `${PORT:-8000}`: the default is the port when Fly sets no PORT.
+    const port = value && (/^\d+$/.test(value) ? value : /^\$\{\w+:-(\d+)\}$/.exec(value)?.[1]);
+    if (port) return Number(port);
   }
   return undefined;
 }
@@ -96,13 +105,25 @@ export interface PortChoice {
   from: string;
 }
 
+/** The least port a server that is not root may bind. */
+export const FIRST_UNPRIVILEGED_PORT = 1024;
+
+/**
+ * The port the image serves on: the project's own (fly.toml, the Dockerfile's
+ * CMD or EXPOSE, the Procfile), when a server that is not root may bind it;
+ * else ours, saying why. A value that is no port at all is never written.
+ */
 export function choosePort(files: ProjectFiles, fly: ExistingFly | undefined): PortChoice {
-  if (fly?.port) return { port: fly.port, from: 'fly.toml internal_port' };
   const dockerfile = textOf(files, 'Dockerfile');
-  const fromDocker = dockerfile && dockerfilePort(dockerfile);
-  if (fromDocker) return { port: fromDocker, from: 'the existing Dockerfile' };
   const procfile = textOf(files, 'Procfile');
-  const fromProcfile = procfile && commandPort(procfileWeb(procfile) ?? []);
-  if (fromProcfile) return { port: fromProcfile, from: 'the Procfile' };
-  return { port: APP_PORT, from: 'our default' };
+  const found: [number | undefined, string][] = [
+    [fly?.port, 'fly.toml internal_port'],
+    [dockerfile ? dockerfilePort(dockerfile) : undefined, 'the existing Dockerfile'],
+    [procfile ? commandPort(procfileWeb(procfile) ?? []) : undefined, 'the Procfile'],
+  ];
+  const [port, from] = found.find(([value]) => value !== undefined) ?? [undefined, ''];
+  if (port === undefined) return { port: APP_PORT, from: 'our default' };
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return { port: APP_PORT, from: `our default (${from} says ${port}, which is not a port)` };
+  if (port < FIRST_UNPRIVILEGED_PORT) return { port: APP_PORT, from: `our default (${from} says ${port}, a privileged port the server, not root, cannot bind)` };
+  return { port, from };
 }

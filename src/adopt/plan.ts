@@ -5,6 +5,8 @@
  * templates are the same ones create renders.
  */
 import { DEPLOY_WORKFLOW, type Detection } from './detect.ts';
+import { adoptedDockerignore, neededPaths } from './dockerignore.ts';
+import type { ProjectFiles } from './files.ts';
 import { entrypointText } from './entrypoint.ts';
 import type { AnswerOrigins } from '../options/resolve.ts';
 import type { ProjectOptions } from '../options/schema.ts';
@@ -50,23 +52,6 @@ function healthModule(detection: Detection): { path: string; module: string } {
   return { path: dir ? `${dir}/fly_health.py` : 'fly_health.py', module: [...packagePath, 'fly_health'].join('.') };
 }
 
-/** Ours, then theirs: what is not in the build context never reaches the image. */
-function dockerignore(ours: string, gitignore: string | undefined, runtime: readonly string[]): string {
-  const keep = new Set(['uv.lock', 'pyproject.toml', ...runtime]);
-  const theirs = (gitignore ?? '')
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line && !line.startsWith('#') && !line.startsWith('!'))
-    // A pattern that names something the build needs would break it; theirs may list uv.lock.
-    .filter((line) => !keep.has(line.replace(/^\/|\/$/g, '')));
-  const seen = new Set(ours.split('\n').map((line) => line.trim()));
-  const added = theirs.filter((line) => !seen.has(line) && seen.add(line));
-  const extra = ['docs/', '.create-fly-fastapi/'].filter((line) => !seen.has(line));
-  const lines = [ours.trimEnd(), ...extra];
-  if (added.length) lines.push('', '# From the project\'s .gitignore:', ...added);
-  return `${lines.join('\n')}\n`;
-}
-
 function flyConfig(options: ProjectOptions, detection: Detection): FlyConfig {
   const fly = baseFlyConfig(options);
   const { port, health, alembic } = detection;
@@ -89,6 +74,7 @@ export function planAdoption(
   templates: TemplateFiles,
   gitignore: string | undefined,
   settings: AdoptPlanSettings,
+  project: ProjectFiles = { paths: new Set(), texts: new Map() },
 ): AdoptionPlan {
   const { entrypoint, port, alembic } = detection;
   const files = new Map<string, string>();
@@ -97,15 +83,26 @@ export function planAdoption(
 
   if (detection.health.kind === 'http' && detection.health.addsModule) {
     const module = healthModule(detection);
-    const importLine = `from ${module.module} import router as fly_health_router`;
-    const includeLine = `${entrypoint.factory ? 'app' : entrypoint.attribute}.include_router(fly_health_router)`;
+    const importLine = `from ${module.module} import install_liveness`;
+    const includeLine = `install_liveness(${entrypoint.factory ? 'app' : entrypoint.attribute})`;
     files.set(module.path, render(templates, 'adopt/fly_health.py.hbs', { importLine, includeLine, path: LIVENESS_PATH }));
     if (!runtime.some((unit) => module.path === unit || module.path.startsWith(`${unit}/`))) runtime.push(module.path);
     todo.push(`Include the liveness route in ${entrypoint.file}, or the deploy's health check fails: ${importLine}; then ${includeLine}`);
   }
   if (!detection.locked) todo.push('Run `uv lock`: the Docker build installs exactly what uv.lock pins');
+  for (const line of detection.buildSteps) todo.push(`Your Dockerfile ran \`${line}\`, which ours does not: add it to ours if the image needs it`);
 
+  const member = detection.member;
+  const workdir = member?.dir ?? '';
+  const home = workdir ? `/app/${workdir}` : '/app';
+  const pythonPath = [...new Set([home, ...(entrypoint.appDir ? [`/app/${entrypoint.appDir}`] : [])])].join(':');
+  // The image's CMD runs in the working directory: the member's, so paths from the root lose its folder.
+  const inWorkdir = (path: string) => (!workdir ? path : path === workdir ? '' : path.startsWith(`${workdir}/`) ? path.slice(workdir.length + 1) : path);
   const dockerfile = render(templates, 'base/Dockerfile.hbs', {
+    adopted: true,
+    installProject: detection.builds || Boolean(member),
+    workdir,
+    pythonPath,
     python: options.python,
     debian: DEBIAN_RELEASE,
     uvVersion: UV_VERSION,
@@ -113,7 +110,7 @@ export function planAdoption(
     port: port.port,
     gracefulShutdownSeconds: GRACEFUL_SHUTDOWN_SECONDS,
     workspacePackage: detection.member?.name ?? false,
-    command: uvicornCommand({ target: `${entrypoint.module}:${entrypoint.attribute}`, port: port.port, factory: entrypoint.factory, appDir: entrypoint.appDir }),
+    command: uvicornCommand({ target: `${entrypoint.module}:${entrypoint.attribute}`, port: port.port, factory: entrypoint.factory, appDir: inWorkdir(entrypoint.appDir) }),
   });
   const fly = flyConfig(options, detection);
   const toml = renderFlyToml(fly, [
@@ -139,7 +136,11 @@ export function planAdoption(
     const actions = Object.fromEntries(Object.entries(ACTIONS).map(([key, action]) => [key, pinnedAction(action)]));
     files.set(target(DEPLOY_WORKFLOW), render(templates, `adopt/${DEPLOY_WORKFLOW.replace('.github', '_github')}.hbs`, { actions }));
   }
-  if (detection.dockerignore) files.set('.dockerignore', dockerignore(render(templates, 'base/_dockerignore', {}), gitignore, runtime));
+  if (detection.dockerignore) {
+    const readme = detection.project.readme ? [member ? `${member.dir}/${detection.project.readme}` : detection.project.readme] : [];
+    const needed = neededPaths(project, [...runtime, ...readme, ...(alembic ? [alembic.ini, `${alembic.folder}/env.py`] : []), ...(member ? [`${member.dir}/pyproject.toml`] : [])]);
+    files.set('.dockerignore', adoptedDockerignore(render(templates, 'base/_dockerignore', {}), gitignore, project, needed));
+  }
 
   const owners = new Map<string, FileOwner>([...files.keys()].map((path) => [path, 'create-fly-fastapi']));
   // We ask for no dependency: the project's pyproject.toml stays the user's alone.

@@ -21,6 +21,12 @@ export interface PyProject {
   hasUvicorn: boolean;
   /** [tool.poetry] present: a Poetry project. */
   poetry: boolean;
+  /** uv builds and installs the project itself: a [build-system], unless [tool.uv] package = false (or package = true). */
+  builds: boolean;
+  /** A [project] table: without one, pyproject.toml only configures tools. */
+  hasProject: boolean;
+  /** [project] readme, when a file: a build reads it, so the build context must hold it. */
+  readme: string | undefined;
 }
 
 
@@ -50,5 +56,8 @@ export function readPyProject(text: string, where = 'pyproject.toml'): PyProject
       (requirement) => requirementName(requirement) === 'uvicorn' || /^\s*fastapi(?:-slim)?\s*\[[^\]]*\b(standard|all)\b/i.test(requirement),
     ),
     poetry: 'poetry' in tool,
+    hasProject: 'project' in data,
+    builds: typeof uv.package === 'boolean' ? uv.package : 'build-system' in data,
+    readme: typeof project.readme === 'string' ? project.readme : typeof table(project.readme).file === 'string' ? (table(project.readme).file as string) : undefined,
   };
 }

@@ -9,6 +9,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { formatDetection, formatWrites } from '../adopt/describe.ts';
 import { prepareAdoption, writeAdoption } from '../runs/adopt.ts';
+import { launchApp } from '../steps/launch.ts';
+import { describeLaunch } from '../steps/launchMessages.ts';
 import { RECORD_PATH } from '../record/record.ts';
 import { CancelledError, EXIT } from '../errors.ts';
 import type { ParsedArgs } from '../options/args.ts';
@@ -33,7 +35,7 @@ async function main({ given, run: flags }: ParsedArgs, run: Run, interactive: bo
   const prepared = await prepareAdoption({
     directory,
     given,
-    flags: { entrypoint: flags.entrypoint, package: flags.package, newFiles: flags.adoptNewFiles, addHealth: flags.addHealth },
+    flags: { entrypoint: flags.entrypoint, package: flags.package, newFiles: flags.adoptNewFiles, addHealth: flags.addHealth, staleLock: flags.allowStaleLock },
     chooseEntrypoint: interactive
       ? async (candidates) => cancelled<string>(await p.select<string>({ message: 'Which app should the image serve?', options: candidates.map((value) => ({ value, label: value })) }))
       : undefined,
@@ -51,10 +53,22 @@ async function main({ given, run: flags }: ParsedArgs, run: Run, interactive: bo
   if (interactive && !flags.yes && !cancelled(await p.confirm({ message: 'Write these files?' }))) throw new CancelledError();
 
   const written = await writeAdoption(plan, run);
+  // --launch: the same step as create's, on our fly.toml.
+  let exitCode: number = EXIT.ok;
+  let launched = false;
+  if (plan.options.launch) {
+    const show = (level: string, text: string) => (interactive ? (level === 'error' ? p.log.error(text) : level === 'warn' ? p.log.warn(text) : p.log.info(text)) : process.stdout.write(`${text}\n`));
+    run.phase = 'launching';
+    const result = await launchApp(plan.options, { dir: resolve(plan.options.directory), run, onCommand: (command) => show('info', `$ ${command}`), onOutput: (line) => show('info', `  ${line}`) });
+    run.phase = 'written';
+    for (const message of describeLaunch(result, plan.options)) show(message.level, message.text);
+    launched = result.appCreated;
+    if (!result.ok) exitCode = EXIT.followUpFailed;
+  }
   const next = [
     ...plan.todo,
     ...detection.besideTheirs.map((path) => `Compare ${path}.new with ${path}; move it over yours when it suits`),
-    'Deploy: fly launch --no-deploy --copy-config for a new app (it keeps our fly.toml), then fly deploy',
+    launched ? 'Deploy: fly deploy' : 'Deploy: fly launch --no-deploy --copy-config for a new app (it keeps our fly.toml), then fly deploy',
   ];
   const done = `Adopted: wrote ${written.join(', ')}`;
   if (interactive) {
@@ -63,7 +77,7 @@ async function main({ given, run: flags }: ParsedArgs, run: Run, interactive: bo
   } else {
     process.stdout.write(`\nNext:\n${next.map((line) => `  ${line}`).join('\n')}\n${done}\n`);
   }
-  return EXIT.ok;
+  return exitCode;
 }
 
 const STOPPED = 'Cancelled: nothing was written.';

@@ -57,6 +57,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     package: undefined,
     adoptNewFiles: false,
     addHealth: false,
+    allowStaleLock: false,
   };
   const seen = new Map<string, string>();
   const positionals: string[] = [];

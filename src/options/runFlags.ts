@@ -37,6 +37,8 @@ export interface RunFlags {
   adoptNewFiles: boolean;
   /** --adopt: write a small liveness module for the service check. */
   addHealth: boolean;
+  /** --adopt: go on when uv.lock is out of date with pyproject.toml. */
+  allowStaleLock: boolean;
 }
 
 export const ON_CONFLICT = ['keep', 'new-file', 'markers', 'overwrite'] as const;
@@ -46,9 +48,9 @@ export type OnConflict = (typeof ON_CONFLICT)[number];
 export const UPDATE_ONLY: readonly (keyof RunFlags)[] = ['onConflict', 'check', 'allowDirty', 'json', 'restore'];
 
 /** The run flags that mean something only with --adopt. */
-export const ADOPT_ONLY_FLAGS = ['entrypoint', 'package', 'adoptNewFiles', 'addHealth'] as const;
-/** Project options --adopt does not take: the project exists, and the database is already the app's business. */
-export const NOT_WITH_ADOPT: readonly (keyof ProjectOptions)[] = ['postgres', 'launch', 'org', 'git', 'lock', 'minMachines'];
+export const ADOPT_ONLY_FLAGS = ['entrypoint', 'package', 'adoptNewFiles', 'addHealth', 'allowStaleLock'] as const;
+/** Project options --adopt does not take: the project exists, and the database is already the app's business. --launch and --org it takes, as create does. */
+export const NOT_WITH_ADOPT: readonly (keyof ProjectOptions)[] = ['postgres', 'git', 'lock', 'minMachines'];
 
 export interface ControlDef {
   key: keyof RunFlags;
@@ -67,6 +69,7 @@ export const CONTROL_FLAGS: readonly ControlDef[] = [
   { key: 'package', flag: 'package', placeholder: '<name>', summary: 'with --adopt: the uv workspace member to adopt' },
   { key: 'adoptNewFiles', flag: 'adopt-new-files', summary: 'with --adopt: beside a Dockerfile or fly.toml not written by us, write ours as .new' },
   { key: 'addHealth', flag: 'add-health', summary: 'with --adopt: write a small liveness route module for the health check' },
+  { key: 'allowStaleLock', flag: 'allow-stale-lock', summary: "with --adopt: go on when `uv lock --check` finds uv.lock out of date (the image's `uv sync --locked` will then fail)" },
   { key: 'yes', flag: 'yes', alias: 'y', summary: 'accept defaults for every question not given by a flag' },
   { key: 'interactive', flag: 'interactive', negatable: true, summary: 'ask questions (default: when run in a terminal)' },
   { key: 'force', flag: 'force', summary: 'allow a non-empty directory (never overwrites a file)' },

@@ -101,6 +101,8 @@ export function checkInvariants(files: ReadonlyMap<string, string>, fly: FlyConf
  */
 export function checkServing(dockerfile: string, fly: FlyConfig, needs: readonly { path: string; who: string }[], blame: Blame): void {
   const port = fly.http_service.internal_port;
+  // The server is not root, so it cannot bind below 1024; above 65535 is no port.
+  if (!Number.isInteger(port) || port < 1024 || port > 65535) fail(`fly.toml: internal_port ${port} is not a port a server that is not root can bind (1024-65535)`);
   for (const [name, check] of Object.entries(fly.checks ?? {})) {
     if (check.port !== port) fail(`fly.toml: check ${name} uses port ${check.port}, internal_port is ${port}`);
   }

@@ -10,7 +10,13 @@ import { planAdoption, type AdoptionPlan } from '../adopt/plan.ts';
 import { resolveAnswers } from '../options/resolve.ts';
 import type { ProjectOptions } from '../options/schema.ts';
 import { ADOPTION_ENVIRONMENT, projectSource } from '../sources/project.ts';
-import { AdoptRefusal, UsageError } from '../errors.ts';
+import { AdoptRefusal, TargetError, UsageError } from '../errors.ts';
+import { checkLock } from '../steps/lockCheck.ts';
+import type { ProjectFiles } from '../adopt/files.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import { readPyProject } from '../adopt/pyproject.ts';
+import { workspaceMembers } from '../adopt/workspace.ts';
 import { decideAll } from '../reconcile/decide.ts';
 import { fileMode } from '../record/fileModes.ts';
 import { Run } from '../run.ts';
@@ -54,7 +60,21 @@ export async function prepareAdoption(input: AdoptInput = {}): Promise<PreparedA
       throw targetFailure(error, directory);
     }
   }
-  const files = readProject(dir);
+  const stat = statSync(dir, { throwIfNoEntry: false });
+  if (!stat) throw new TargetError(`${directory}: no such folder; give the folder of the project to adopt`);
+  if (!stat.isDirectory()) throw new TargetError(`${directory}: not a folder; give the folder of the project to adopt`);
+  if (input.given?.postgres !== undefined && input.given.postgres !== 'none') {
+    throw new UsageError('--postgres: --adopt does not take a database; the project already has its own');
+  }
+  let files: ProjectFiles;
+  try {
+    files = withLock(readProject(dir), dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code) throw new TargetError(`${directory}: cannot be read (${code}: ${(error as NodeJS.ErrnoException).path ?? ''})`);
+    throw error;
+  }
+  refuseMisplaced(dir, files);
   let flags = { ...input.flags, python: input.given?.python ?? input.flags?.python, workflows: input.given?.workflows ?? input.flags?.workflows };
   let detection: Detection;
   try {
@@ -66,12 +86,69 @@ export async function prepareAdoption(input: AdoptInput = {}): Promise<PreparedA
     flags = { ...flags, entrypoint: chosen };
     detection = detectAdoption(files, flags);
   }
+  if (detection.locked && !input.flags?.staleLock) {
+    const lock = checkLock(dir);
+    if (lock.kind === 'stale') throw new AdoptRefusal(`uv.lock: out of date with pyproject.toml (${lock.detail}); run \`uv lock\`, or give --allow-stale-lock to adopt it as it is`);
+    detection = { ...detection, uv: `${detection.uv}; ${lock.kind === 'fresh' ? 'uv lock --check: up to date' : `not checked (${lock.why})`}` };
+  }
   const { python: _python, ...given } = input.given ?? {};
-  const { options, origins } = await resolveAnswers({ ...given, directory }, { env: ADOPTION_ENVIRONMENT, yes: true, sources: [projectSource(directory, detection)] });
+  let resolved: Awaited<ReturnType<typeof resolveAnswers>>;
+  try {
+    resolved = await resolveAnswers({ ...given, directory }, { env: ADOPTION_ENVIRONMENT, yes: true, sources: [projectSource(directory, detection)] });
+  } catch (error) {
+    // A bad value the project's own files gave (its fly.toml, its pyproject) is a refusal of the project, not of a flag never given.
+    if (error instanceof UsageError && /\(read from the project's/.test(error.message)) throw new AdoptRefusal(error.message);
+    throw error;
+  }
+  const { options, origins } = resolved;
+  if (options.launch && detection.besideTheirs.includes('fly.toml')) {
+    throw new AdoptRefusal("fly.toml: yours, so `fly launch --copy-config` would launch with it, not with ours: leave out --launch, compare fly.toml.new, then run `fly launch --no-deploy --copy-config` with the one you keep");
+  }
   if (options.python !== detection.python.version) throw new UsageError('internal: the Python chosen and the one detected differ');
   const templates = await loadTemplates();
-  const plan = planAdoption(options, detection, templates, textOf(files, '.gitignore'), { generatorVersion: VERSION, origins });
+  const plan = planAdoption(options, detection, templates, textOf(files, '.gitignore'), { generatorVersion: VERSION, origins }, files);
   return { dir, detection, plan };
+}
+
+/** uv.lock's text beside the texts readProject gives: the Python choice reads its wheels. */
+function withLock(files: ProjectFiles, dir: string): ProjectFiles {
+  const texts = new Map(files.texts);
+  for (const path of files.paths) if (path === 'uv.lock' || path.endsWith('/uv.lock')) texts.set(path, readFileSync(join(dir, path), 'utf8'));
+  return { paths: files.paths, texts };
+}
+
+/**
+ * Refusals that name where to run instead: inside a workspace member's
+ * folder (the lock and the build are the root's), or at a root whose
+ * project is one folder down.
+ */
+function refuseMisplaced(dir: string, files: ProjectFiles): void {
+  if (!files.paths.has('pyproject.toml')) {
+    const below = [...files.paths].filter((path) => /^[^/]+\/pyproject\.toml$/.test(path)).map((path) => path.split('/')[0]!);
+    if (below.length === 1) throw new AdoptRefusal(`pyproject.toml: not found here, but ${below[0]}/ holds one; run --adopt in ${below[0]}/ (\`create-fly-fastapi --adopt ${below[0]}\`)`);
+    return;
+  }
+  for (let parent = dirname(dir); parent !== dirname(parent); parent = dirname(parent)) {
+    const path = join(parent, 'pyproject.toml');
+    if (!existsSync(path)) continue;
+    let root;
+    try {
+      root = readPyProject(readFileSync(path, 'utf8'), path);
+    } catch {
+      return;
+    }
+    if (root.workspaceMembers.length === 0) return;
+    const inner = relative(parent, dir).split('\\').join('/');
+    const member = workspaceMembers(withFiles(parent, inner), root.workspaceMembers).find((candidate) => candidate.dir === inner);
+    if (member) throw new AdoptRefusal(`pyproject.toml: ${basename(dir)}/ is a member of the uv workspace at ${parent}; run --adopt there with --package ${member.name}`);
+    return;
+  }
+}
+
+/** Just enough of the root's view to match one member: its pyproject.toml. */
+function withFiles(root: string, inner: string): ProjectFiles {
+  const path = `${inner}/pyproject.toml`;
+  return { paths: new Set([path]), texts: new Map([[path, readFileSync(join(root, path), 'utf8')]]) };
 }
 
 /**

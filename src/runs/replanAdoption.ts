@@ -40,7 +40,8 @@ function theirs(files: ProjectFiles, ours: ReadonlySet<string>): ProjectFiles {
 export async function replanAdoption(dir: string, record: ReadRecord, given: Partial<ProjectOptions>, shown: string, templates: TemplateFiles): Promise<Replanned> {
   const settings = record.adoption;
   if (!settings) throw new RefusedError(`${shown}/${RECORD_PATH}: mode is "adopted" but the adoption settings are missing`);
-  const refused = NOT_WITH_ADOPT.find((key) => given[key] !== undefined);
+  // An update writes files only: launching is --adopt's (or create's) last step, not an update's.
+  const refused = [...NOT_WITH_ADOPT, 'launch' as const, 'org' as const].find((key) => given[key] !== undefined);
   if (refused) {
     const def = OPTIONS.find((option) => option.key === refused)!;
     throw new UsageError(`${flagName(def)}: does not apply to a project --adopt took (its code and database are its own)`);

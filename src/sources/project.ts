@@ -9,10 +9,15 @@ import type { Detection } from '../adopt/detect.ts';
 import type { AnswerSource } from '../options/resolve.ts';
 import { appNameFromDirectory, type Environment, type ProjectOptions } from '../options/schema.ts';
 
+/** Project names that name a role, not the project. */
+const GENERIC_NAMES = new Set(['app', 'api', 'backend', 'server', 'service', 'web', 'main', 'src', 'project', 'fastapi', 'python', 'demo', 'example']);
+
 /** What the project's own files answer; flags come first, the schema's defaults after. */
 export function projectSource(directory: string, detection: Detection): AnswerSource {
   const { fly, project, python } = detection;
-  const name = fly?.app ?? (project.name ? appNameFromDirectory(project.name) : undefined);
+  // A name like `app` or `backend` says nothing on Fly (and is likely taken there): the project's folder says more.
+  const own = project.name && !GENERIC_NAMES.has(appNameFromDirectory(project.name)) ? appNameFromDirectory(project.name) : undefined;
+  const name = fly?.app ?? own ?? appNameFromDirectory(directory);
   const values: Partial<ProjectOptions> = {
     directory,
     name,
@@ -29,7 +34,10 @@ export function projectSource(directory: string, detection: Detection): AnswerSo
     git: false,
     lock: false,
   };
-  return { origin: 'project', fixed: true, values, name: (def) => `${def.flag ? `--${def.flag}` : def.key} (read from the project's ${def.key === 'python' ? 'Python settings' : 'fly.toml'})` };
+  // Where each answer was read, so a refusal names the file, not a flag that was never given.
+  const nameFrom = fly?.app ? 'fly.toml' : own ? 'pyproject.toml [project] name' : 'folder name';
+  const where = (key: string) => (key === 'python' ? 'Python settings' : key === 'name' ? nameFrom : 'fly.toml');
+  return { origin: 'project', fixed: true, values, name: (def) => `${def.flag ? `--${def.flag}` : def.key} (read from the project's ${where(def.key)})` };
 }
 
 /**

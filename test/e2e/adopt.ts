@@ -27,6 +27,8 @@ export interface AdoptFixture {
   /** The user's routes and a piece of each answer. */
   routes: [path: string, body: string][];
   database?: boolean;
+  /** Lines the adopt run must print (a warning naming a build step it did not carry over). */
+  says?: string[];
 }
 
 export const FIXTURES: AdoptFixture[] = [
@@ -37,7 +39,18 @@ export const FIXTURES: AdoptFixture[] = [
   { name: 'alembic', flags: [], routes: [['/parts', '["bolt","nut"]']], database: true },
   { name: 'flytoml', flags: ['--adopt-new-files'], routes: [['/version', '"2.0.0"']] },
   { name: 'workspace', flags: ['--package', 'api'], routes: [['/greet/fly', 'hello, fly']] },
+  // Traits that broke real projects, one each.
+  { name: 'oldlock', flags: [], routes: [['/bottle/1999', '"year":1999']] },
+  { name: 'writes', flags: [], routes: [['/entries/fly', '"stored":"fly"']] },
+  { name: 'port80', flags: [], routes: [['/dock/tug', '"docked":"tug"']] },
+  { name: 'noprepend', flags: [], routes: [['/cars', '["FLY-001","FLY-002"]']], database: true },
+  { name: 'metadata', flags: [], routes: [['/about', '"version":"1.4.2"']] },
+  { name: 'prompts', flags: [], routes: [['/prompt/system', 'careful desk assistant']] },
+  { name: 'buildstep', flags: ['--adopt-new-files'], routes: [['/steps', '"steps":3']], says: ['RUN .venv/bin/python scripts/make_sitemap.py'] },
 ];
+
+/** What the image must never hold, whatever else the build context brings. */
+const NEVER_IN_IMAGE = ['.git', 'tests', 'docs', 'node_modules', '.env'];
 
 export type AdoptCheck = 'adopt' | 'user-files' | 'image' | 'contents' | 'release' | 'service-check' | 'routes';
 export interface Outcome {
@@ -121,6 +134,7 @@ export async function adoptAndRun(box: Toolbox, fixture: AdoptFixture, edit?: (d
       (await step('adopt', async () => {
         const adopted = await run(process.execPath, [join(REPO, 'index.js'), dir, '--adopt', ...fixture.flags], { cwd: work, env: { ...box.env, CI: '1' }, timeoutMs: 60_000 });
         if (adopted.code !== 0) throw new CheckFailure(`--adopt exited ${adopted.code}: ${tail(adopted.output)}`);
+        for (const line of fixture.says ?? []) if (!adopted.output.includes(line)) throw new CheckFailure(`--adopt did not say ${line}: ${tail(adopted.output)}`);
         written = Object.keys(JSON.parse(readFileSync(join(dir, '.create-fly-fastapi/manifest.json'), 'utf8')).files);
         edit?.(dir);
         return `wrote ${written.join(', ')}`;
@@ -137,17 +151,18 @@ export async function adoptAndRun(box: Toolbox, fixture: AdoptFixture, edit?: (d
     const fly = parse(readFileSync(join(dir, flyPath), 'utf8')) as unknown as FlyToml;
     let image: BuiltImage | undefined;
     if (!(await step('image', async () => {
-      const built = await buildImage(box.engine!, dir, work, `cff-adopt-${fixture.name}:e2e`);
+      const built = await buildImage(box.engine!, dir, work, `cff-adopt-${fixture.name}:e2e`, existsSync(join(dir, 'Dockerfile.new')) ? 'Dockerfile.new' : 'Dockerfile');
       image = built;
       return `built in ${built.seconds.toFixed(1)} s, ${(built.size / 1e6).toFixed(0)} MB`;
     }))) return outcomes;
 
     if (!(await step('contents', async () => {
       const entries = await appEntries(box, image!);
-      const expected = ['.venv', ...JSON.parse(readFileSync(join(dir, '.create-fly-fastapi/manifest.json'), 'utf8')).adoption.runtime.map((unit: string) => unit.split('/')[0])];
-      const extra = entries.filter((entry) => !expected.includes(entry));
+      // The whole project ships (what it reads at run time is its business), less what .dockerignore keeps out.
+      const expected = ['.venv', 'pyproject.toml', ...JSON.parse(readFileSync(join(dir, '.create-fly-fastapi/manifest.json'), 'utf8')).adoption.runtime.map((unit: string) => unit.split('/')[0])];
+      const extra = entries.filter((entry) => NEVER_IN_IMAGE.includes(entry));
       const missing = expected.filter((entry) => !entries.includes(entry));
-      if (extra.length || missing.length) throw new CheckFailure(`/app holds ${entries.join(', ')}; extra: ${extra.join(', ') || 'none'}; missing: ${missing.join(', ') || 'none'}`);
+      if (extra.length || missing.length) throw new CheckFailure(`/app holds ${entries.join(', ')}; never in an image: ${extra.join(', ') || 'none'}; missing: ${missing.join(', ') || 'none'}`);
       return `/app holds ${entries.join(', ')}`;
     }))) return outcomes;
 

@@ -37,16 +37,16 @@ export const ADOPT_BREAKAGES: AdoptBreakage[] = [
     name: 'module-not-copied',
     fixture: 'package',
     check: 'contents',
-    mistake: 'a module the app imports at start (pricing.py) is left out of the image',
-    edit: (dir) => replaceIn(dir, 'Dockerfile', /^COPY pricing\.py \/app\/pricing\.py\n/m, ''),
+    mistake: 'a module the app imports at start (pricing.py) is kept out of the build context',
+    edit: (dir) => appendFileSync(join(dir, '.dockerignore'), 'pricing.py\n'),
     says: /missing: pricing\.py/,
   },
   {
     name: 'migrations-not-copied',
     fixture: 'alembic',
     check: 'contents',
-    mistake: 'the runtime stage does not copy the migrations folder the release command runs',
-    edit: (dir) => replaceIn(dir, 'Dockerfile', /^COPY migrations \/app\/migrations\n/m, ''),
+    mistake: 'the migrations folder the release command runs is kept out of the build context',
+    edit: (dir) => appendFileSync(join(dir, '.dockerignore'), 'migrations/\n'),
     says: /missing: migrations/,
   },
   {
@@ -91,5 +91,60 @@ export const ADOPT_BREAKAGES: AdoptBreakage[] = [
     mistake: "the CMD serves an app that is not the user's: the TCP check passes, the user's routes are gone",
     edit: (dir) => replaceIn(dir, 'Dockerfile', '"app.main:create_app"', '"fastapi:FastAPI"'),
     says: /GET \/ping answered 404/,
+  },
+  // The old behaviour for each trait that broke real projects: each must fail.
+  {
+    name: 'python-without-wheels',
+    fixture: 'oldlock',
+    check: 'image',
+    mistake: "the image runs the newest Python, for which the lock's pydantic-core has no wheel (it would need a compiler)",
+    edit: (dir) => replaceIn(dir, 'Dockerfile', /python:3\.13-slim/g, 'python:3.14-slim'),
+    says: /docker build failed/,
+  },
+  {
+    name: 'app-cannot-write',
+    fixture: 'writes',
+    check: 'service-check',
+    mistake: '/app belongs to root, as for a generated project, so the logs/ the app makes at import cannot be made',
+    edit: (dir) => {
+      replaceIn(dir, 'Dockerfile', 'COPY --chown=1000:1000 . /app', 'COPY . /app');
+      replaceIn(dir, 'Dockerfile', ' \\\n    && mkdir /app && chown app:app /app', '');
+    },
+    says: /the server stopped before answering \/healthz/,
+  },
+  {
+    name: 'privileged-port',
+    fixture: 'port80',
+    check: 'service-check',
+    mistake: "the Procfile's port 80 is served by a server that is not root",
+    edit: (dir) => {
+      replaceIn(dir, 'Dockerfile', /8000/g, '80');
+      replaceIn(dir, 'fly.toml', 'internal_port = 8000', 'internal_port = 80');
+    },
+    says: /the server stopped before answering \/health/,
+  },
+  {
+    name: 'release-cannot-import',
+    fixture: 'noprepend',
+    check: 'release',
+    mistake: "the project is not on the import path, and alembic.ini has no prepend_sys_path for env.py's `import app.models`",
+    edit: (dir) => replaceIn(dir, 'Dockerfile', /^ {4}PYTHONPATH=.*\n/m, ''),
+    says: /No module named 'app'/,
+  },
+  {
+    name: 'project-not-installed',
+    fixture: 'metadata',
+    check: 'service-check',
+    mistake: 'only the dependencies are installed, so importlib.metadata.version() of the project itself fails',
+    edit: (dir) => replaceIn(dir, 'Dockerfile', 'uv sync --locked --no-editable', 'true'),
+    says: /the server stopped before answering \/healthz/,
+  },
+  {
+    name: 'prompts-left-out',
+    fixture: 'prompts',
+    check: 'service-check',
+    mistake: 'only the Python the entrypoint imports ships, not the prompts/ folder it reads at import',
+    edit: (dir) => appendFileSync(join(dir, '.dockerignore'), 'prompts/\n'),
+    says: /the server stopped before answering \/healthz/,
   },
 ];

@@ -33,9 +33,9 @@ export function dockerfileUnderTest(generated: string): string {
   return kept.join('\n');
 }
 
-export async function buildImage(engine: Engine, projectDir: string, workDir: string, tag: string): Promise<BuiltImage & { seconds: number }> {
+export async function buildImage(engine: Engine, projectDir: string, workDir: string, tag: string, dockerfile = 'Dockerfile'): Promise<BuiltImage & { seconds: number }> {
   const copy = join(workDir, 'Dockerfile.under-test');
-  writeFileSync(copy, dockerfileUnderTest(readFileSync(join(projectDir, 'Dockerfile'), 'utf8')));
+  writeFileSync(copy, dockerfileUnderTest(readFileSync(join(projectDir, dockerfile), 'utf8')));
   const started = Date.now();
   const built = await dockerQuiet(engine, [...engine.buildArgs, '--network', 'host', '--progress', 'plain', '--label', `${TIER_LABEL}=1`, '--file', copy, '--tag', tag, projectDir], 1_200_000);
   if (built.code !== 0) {
