@@ -370,3 +370,69 @@ describe('create() refuses wrong types as the CLI refuses bad flags', () => {
     }
   });
 });
+
+describe('an update of an adopted project whose code moved', () => {
+  it('D25: the entrypoint the record names is gone: exit 6, naming the record, not a flag', () => {
+    const dir = join(tempDir('cff-hard-'), 'flat');
+    cpSync(new URL('./fixtures/adopt/flat', import.meta.url).pathname, dir, { recursive: true });
+    git(dir, 'init', '--quiet');
+    commit(dir);
+    const adopted = runCli(['--adopt', '--no-interactive'], { cwd: dir, env: ENV });
+    assert.equal(adopted.status, 0, adopted.stderr);
+    commit(dir);
+    git(dir, 'mv', 'main.py', 'app.py');
+    commit(dir);
+    const run = updateIn(dir, []);
+    assert.equal(run.status, EXIT.refused, run.stderr);
+    assert.match(run.stderr, /manifest\.json adoption\.entrypoint: 'main:app' names module main/);
+    assert.doesNotMatch(run.stderr, /--entrypoint/);
+    assert.ok(oneLine(run.stderr), run.stderr);
+  });
+});
+
+describe('adopt() refuses wrong types as the CLI refuses bad flags', () => {
+  it('D26: a number for the entrypoint, no options object, a number for the directory: exit 2, naming the key', async () => {
+    const { adopt } = (await import('../dist/api.js')) as unknown as typeof import('../src/api.ts');
+    const dir = join(tempDir('cff-hard-'), 'flat');
+    cpSync(new URL('./fixtures/adopt/flat', import.meta.url).pathname, dir, { recursive: true });
+    for (const [input, message] of [
+      [{ directory: dir, flags: { entrypoint: 5 } }, /^flags\.entrypoint: must be a string$/],
+      [null, /^adopt\(\) takes an object/],
+      [{ directory: 5 }, /^directory: must be a path$/],
+    ] as const) {
+      await assert.rejects(adopt(input as never), (error: Error & { exitCode?: number }) => error.exitCode === EXIT.usage && message.test(error.message), JSON.stringify(input));
+    }
+  });
+});
+
+describe('--adopt says what is wrong with the project, in its own terms', () => {
+  function flat(): string {
+    const dir = join(tempDir('cff-hard-'), 'flat');
+    cpSync(new URL('./fixtures/adopt/flat', import.meta.url).pathname, dir, { recursive: true });
+    return dir;
+  }
+
+  it('D24: .create-fly-fastapi as a file: exit 8, naming it, nothing written', () => {
+    const dir = flat();
+    writeFileSync(join(dir, '.create-fly-fastapi'), '');
+    const before = snapshot(dir);
+    const run = runCli(['--adopt', '--no-interactive'], { cwd: dir, env: ENV });
+    assert.equal(run.status, EXIT.adoptRefused, run.stderr);
+    assert.match(run.stderr, /^create-fly-fastapi: \.create-fly-fastapi is a file where the project needs a folder \(--adopt writes \.create-fly-fastapi\/manifest\.json there\)/);
+    assert.deepEqual(snapshot(dir), before);
+  });
+
+  it('D23: a main.py over 512 KiB is named as not read; dependencies given as a string are named as such', () => {
+    const big = flat();
+    writeFileSync(join(big, 'main.py'), `${readFileSync(join(big, 'main.py'), 'utf8')}#${'x'.repeat(600_000)}\n`);
+    const large = runCli(['--adopt', '--no-interactive'], { cwd: big, env: ENV });
+    assert.equal(large.status, EXIT.adoptRefused, large.stderr);
+    assert.match(large.stderr, /\(main\.py is over 512 KiB and not read\): give --entrypoint/);
+    const text = flat();
+    const pyproject = readFileSync(join(text, 'pyproject.toml'), 'utf8').replace(/^dependencies = .*$/m, 'dependencies = "fastapi[standard]"');
+    writeFileSync(join(text, 'pyproject.toml'), pyproject);
+    const string = runCli(['--adopt', '--no-interactive', '--allow-stale-lock'], { cwd: text, env: ENV });
+    assert.equal(string.status, EXIT.adoptRefused, string.stderr);
+    assert.match(string.stderr, /\[project\] dependencies must be a list of requirements/);
+  });
+});

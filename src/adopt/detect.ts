@@ -3,6 +3,7 @@
  * each answer with where it came from; or one refusal saying what stops it
  * and what to do. Pure: the files are read by src/write/readProject.ts.
  */
+import { parse } from 'smol-toml';
 import { LIVENESS_PATH } from '../plan/flyToml.ts';
 import { RECORD_PATH } from '../record/record.ts';
 import { AdoptRefusal } from '../errors.ts';
@@ -154,7 +155,17 @@ function detectProject(files: ProjectFiles, flags: AdoptFlags, member: Member | 
   const project = readPyProject(textOf(files, 'pyproject.toml') ?? '', where);
   const locked = hasFile(files, 'uv.lock');
   const fastapi = project.dependencies.find((name) => name === 'fastapi' || name === 'fastapi-slim');
-  if (!fastapi) throw new AdoptRefusal(`${where}: [project] dependencies do not list fastapi; --adopt takes FastAPI projects`);
+  if (!fastapi) {
+    const raw = (() => {
+      try {
+        return (parse(textOf(files, 'pyproject.toml') ?? '') as { project?: { dependencies?: unknown } }).project?.dependencies;
+      } catch {
+        return undefined;
+      }
+    })();
+    if (raw !== undefined && !Array.isArray(raw)) throw new AdoptRefusal(`${where}: [project] dependencies must be a list of requirements, like ["fastapi[standard]"]`);
+    throw new AdoptRefusal(`${where}: [project] dependencies do not list fastapi; --adopt takes FastAPI projects`);
+  }
 
   if (!project.hasUvicorn) {
     throw new AdoptRefusal(`${where}: [project] dependencies install no server; the image runs uvicorn: \`uv add uvicorn\`, then run --adopt again`);

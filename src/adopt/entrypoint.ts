@@ -148,8 +148,11 @@ export function findEntrypoint(files: ProjectFiles, hints: EntrypointHints): Ent
     const entry = fromFile(files, file, `a FastAPI app in ${file} (where fastapi-cli looks)`);
     if (entry) return entry;
   }
+  // A place that exists but was too large to read is named: the app may well be in it.
+  const unread = [...FASTAPI_CLI_PLACES, ...packagePlaces, ...srcPlaces].filter((file) => hasFile(files, file) && textOf(files, file) === undefined);
+  const why = unread.length > 0 ? ` (${unread.join(', ')} ${unread.length > 1 ? 'are' : 'is'} over 512 KiB and not read)` : '';
   throw new AmbiguousEntrypoint(
-    `no FastAPI app found in ${FASTAPI_CLI_PLACES.join(', ')} or src/<package>/main.py: give --entrypoint module:app, or set [tool.fastapi] entrypoint in pyproject.toml`,
+    `no FastAPI app found in ${FASTAPI_CLI_PLACES.join(', ')} or src/<package>/main.py${why}: give --entrypoint module:app, or set [tool.fastapi] entrypoint in pyproject.toml`,
     [],
   );
 }

@@ -18,6 +18,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { readPyProject } from '../adopt/pyproject.ts';
 import { workspaceMembers } from '../adopt/workspace.ts';
 import { decideAll } from '../reconcile/decide.ts';
+import { isNotAFile } from '../reconcile/reconcile.ts';
 import { fileMode } from '../record/fileModes.ts';
 import { Run } from '../run.ts';
 import { applyWrites, readOnDisk, targetFailure } from '../write/applyWrites.ts';
@@ -49,7 +50,24 @@ export interface AdoptReport extends PreparedAdoption {
   written: string[];
 }
 
+/** Wrong types from a caller of the API, refused as the CLI refuses bad flags (exit 2), naming the key. */
+function checkInput(input: unknown): asserts input is AdoptInput {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new UsageError('adopt() takes an object of options');
+  const { directory, flags, given } = input as AdoptInput;
+  if (directory !== undefined && (typeof directory !== 'string' || directory === '')) throw new UsageError('directory: must be a path');
+  if (given !== undefined && (typeof given !== 'object' || given === null)) throw new UsageError('given: must be an object of answers');
+  if (flags === undefined) return;
+  if (typeof flags !== 'object' || flags === null) throw new UsageError('flags: must be an object');
+  for (const key of ['entrypoint', 'package', 'python'] as const) {
+    if (flags[key] !== undefined && typeof flags[key] !== 'string') throw new UsageError(`flags.${key}: must be a string`);
+  }
+  for (const key of ['newFiles', 'addHealth', 'workflows', 'staleLock'] as const) {
+    if (flags[key] !== undefined && typeof flags[key] !== 'boolean') throw new UsageError(`flags.${key}: must be true or false`);
+  }
+}
+
 export async function prepareAdoption(input: AdoptInput = {}): Promise<PreparedAdoption> {
+  checkInput(input);
   const directory = input.directory ?? input.given?.directory ?? '.';
   const dir = resolve(directory);
   // A run killed halfway is finished (or its leftovers removed) before the project is read.
@@ -180,6 +198,7 @@ export async function writeAdoption(plan: AdoptionPlan, run: Run = new Run()): P
       mode: (path) => fileMode(path, plan.owners.get(path) ?? 'create-fly-fastapi'),
     });
     const blocked = decided.open[0];
+    if (blocked && isNotAFile(blocked.onDisk)) throw new AdoptRefusal(`${blocked.onDisk.at} is ${blocked.onDisk.kind} (--adopt writes ${blocked.path} there); move it aside, then run --adopt again (nothing was written)`);
     if (blocked) throw new AdoptRefusal(`${blocked.path}: already there and not ours; move it aside, then run --adopt again (nothing was written)`);
     // A signal that came while deciding is seen here, before the first write.
     await run.checkpoint();

@@ -13,7 +13,7 @@ import type { ReadRecord } from '../record/readRecord.ts';
 import { RECORD_PATH } from '../record/record.ts';
 import { ADOPTION_ENVIRONMENT } from '../sources/project.ts';
 import { keptOrigins, recordSource } from '../sources/record.ts';
-import { RefusedError, UsageError } from '../errors.ts';
+import { AdoptRefusal, RefusedError, UsageError } from '../errors.ts';
 import { resolveAnswers, type AnswerOrigins } from '../options/resolve.ts';
 import { NOT_WITH_ADOPT } from '../options/runFlags.ts';
 import { flagName, OPTIONS, type ProjectOptions } from '../options/schema.ts';
@@ -49,14 +49,22 @@ export async function replanAdoption(dir: string, record: ReadRecord, given: Par
   const written = Object.keys(record.files);
   const files = theirs(readProject(resolve(dir)), new Set([...written, RECORD_PATH]));
   const { options, origins } = await resolveAnswers(given, { env: ADOPTION_ENVIRONMENT, yes: true, sources: [recordSource(record, shown)] });
-  const detection = detectAdoption(files, {
-    entrypoint: settings.entrypoint,
-    package: settings.package ?? undefined,
-    python: options.python,
-    newFiles: written.some((path) => path.endsWith('.new')),
-    addHealth: written.some((path) => path === 'fly_health.py' || path.endsWith('/fly_health.py')),
-    workflows: options.workflows,
-  });
+  let detection;
+  try {
+    detection = detectAdoption(files, {
+      entrypoint: settings.entrypoint,
+      package: settings.package ?? undefined,
+      python: options.python,
+      newFiles: written.some((path) => path.endsWith('.new')),
+      addHealth: written.some((path) => path === 'fly_health.py' || path.endsWith('/fly_health.py')),
+      workflows: options.workflows,
+    });
+  } catch (error) {
+    // The entrypoint and member came from the record, not from flags given now: an update refuses (exit 6) and names the record.
+    if (!(error instanceof AdoptRefusal) && !(error instanceof UsageError)) throw error;
+    const message = (error as Error).message.replace(/^--entrypoint: /, `${shown}/${RECORD_PATH} adoption.entrypoint: `).replace(/^--package: /, `${shown}/${RECORD_PATH} adoption.package: `);
+    throw new RefusedError(`${message}; the project changed since --adopt: adopt it again (remove the record first), or fix the record`);
+  }
   const plan = planAdoption(options, detection, templates, textOf(files, '.gitignore'), { generatorVersion: VERSION, origins: keptOrigins(record, origins) });
   return { options, origins, plan };
 }

@@ -18,7 +18,9 @@ export function readProject(root: string): ProjectFiles {
   const paths = new Set<string>();
   const texts = new Map<string, string>();
   const walk = (dir: string, prefix: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    // A folder's own files before its subfolders: however large the tree, the root's pyproject.toml is seen.
+    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => Number(a.isDirectory()) - Number(b.isDirectory()));
+    for (const entry of entries) {
       if (paths.size >= MAX_FILES) return;
       const path = prefix ? `${prefix}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
