@@ -222,6 +222,9 @@ describe('the plan', () => {
     const workflow = file(asked.plan, '.github/workflows/fly-deploy.yml');
     assert.match(workflow, /^ {6}- uses: actions\/checkout@[0-9a-f]{40} # v/m);
     assert.match(workflow, /run: flyctl deploy --remote-only/);
+    // Updates arrive on their own for an adopted project too.
+    assert.match(file(asked.plan, '.github/workflows/create-fly-fastapi-update.yml'), /^ {6}- run: bash \.github\/create-fly-fastapi-update\.sh$/m);
+    assert.match(file(asked.plan, '.github/create-fly-fastapi-update.sh'), /--update --check --no-interactive/);
     assert.ok(!(await planOf('flat')).plan.files.some((entry) => entry.path.startsWith('.github/')));
     const theirs = project({ 'pyproject.toml': PYPROJECT, 'main.py': 'app = 1\n' }, ['uv.lock', '.github/workflows/fly-deploy.yml']);
     assert.throws(() => detectAdoption(theirs, { workflows: true }), /^AdoptRefusal: \.github\/workflows\/fly-deploy\.yml: already there and not written by us/);

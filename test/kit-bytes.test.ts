@@ -2,7 +2,7 @@
  * A kit's files are bytes: through a create and two updates (v1 -> v2 -> v3)
  * from a folder and from a tarball, an image stays byte for byte, a script
  * keeps its executable bit, an empty file and `_version.py` ([files] literal)
- * are written, a file with both kinds of line ending keeps each line's own,
+ * are written (from a folder, a tarball and a package on a local npm registry), a file with both kinds of line ending keeps each line's own,
  * a Latin-1 file is never decoded; a change of mode in the kit is applied
  * where the user left the bit alone, and the user's own chmod is kept.
  */
@@ -10,8 +10,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { runCli, tempDir } from './helpers/cli.ts';
+import { startRegistry, type Registry } from './helpers/registry.ts';
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0xff, 0xfe, 0x00, 0x80, 0xc3, 0x28]);
 const LATIN1 = Buffer.from('caf\xe9 M\xfcller\n', 'latin1');
@@ -48,11 +49,19 @@ function writeKit(dir: string, v: KitVersion): void {
   put('docs/latin1.txt', LATIN1);
 }
 
-/** The kit as a folder, or packed as npm would (package/ inside a .tgz). */
-function kitSource(root: string, v: KitVersion, as: 'folder' | 'tarball'): string {
+let registryEnv: Record<string, string> = {};
+
+/** The kit as a folder, packed as npm would (package/ inside a .tgz), or published to a local npm registry. */
+function kitSource(root: string, v: KitVersion, as: 'folder' | 'tarball' | 'registry'): string {
   const dir = join(root, `kit-${v.version}`);
   writeKit(dir, v);
   if (as === 'folder') return dir;
+  if (as === 'registry') {
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'bytes-kit', version: v.version, files: ['kit.toml', 'files'] }));
+    const published = spawnSync('npm', ['publish', dir, '--ignore-scripts'], { env: { ...process.env, ...registryEnv }, encoding: 'utf8' });
+    assert.equal(published.status, 0, published.stderr);
+    return `bytes-kit@${v.version}`;
+  }
   const staging = join(root, `pack-${v.version}`);
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging);
@@ -69,11 +78,19 @@ function git(dir: string, ...args: string[]): void {
   assert.equal(spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir }).status, 0);
 }
 
-for (const as of ['folder', 'tarball'] as const) {
-  describe(`kit files as bytes, from a ${as}`, () => {
+for (const as of ['folder', 'tarball', 'registry'] as const) {
+  describe(`kit files as bytes, from a ${as}`, { timeout: 120_000 }, () => {
+    let registry: Registry | undefined;
+    if (as === 'registry') {
+      before(async () => {
+        registry = await startRegistry();
+        registryEnv = { NPM_CONFIG_USERCONFIG: registry.userconfig, npm_config_cache: tempDir('cff-npm-cache-') };
+      });
+      after(async () => registry?.stop());
+    }
     it('create, then v2 and v3: bytes, modes, names, empty files and line endings hold; a changed image is a conflict, never merged', () => {
       const root = tempDir('cff-bytes-');
-      const create = runCli(['app', '--kit', kitSource(root, V1, as), '--yes', '--no-git', '--no-lock', '--postgres', 'none'], { cwd: root });
+      const create = runCli(['app', '--kit', kitSource(root, V1, as), '--yes', '--no-git', '--no-lock', '--postgres', 'none'], { cwd: root, env: registryEnv });
       assert.equal(create.status, 0, create.stderr);
       const dir = join(root, 'app');
       assert.deepEqual(bytes(dir, 'static/logo.png'), PNG, 'the image, byte for byte');
@@ -95,7 +112,7 @@ for (const as of ['folder', 'tarball'] as const) {
       // The user makes a kit file executable: an update keeps it, and says so.
       chmodSync(join(dir, 'docs/latin1.txt'), 0o755);
       git(dir, 'commit', '--quiet', '-am', 'chmod');
-      const v2 = runCli(['--update', '--kit', kitSource(root, V2, as), '--json'], { cwd: dir });
+      const v2 = runCli(['--update', '--kit', kitSource(root, V2, as), '--json'], { cwd: dir, env: registryEnv });
       assert.equal(v2.status, 0, v2.stderr);
       const report2 = JSON.parse(v2.stdout) as { from: string; to: string; kit?: { name: string; from?: string; to: string }; files: { path: string; status: string; reason?: string }[] };
       assert.deepEqual(report2.kit, { name: 'bytes-kit', from: '1.0.0', to: '2.0.0' }, 'the report says the kit moved');
@@ -115,7 +132,7 @@ for (const as of ['folder', 'tarball'] as const) {
       const edited = Buffer.concat([V2.logo, Buffer.from([0xaa])]);
       writeFileSync(join(dir, 'static/logo.png'), edited);
       git(dir, 'commit', '--quiet', '-am', 'my logo');
-      const v3 = runCli(['--update', '--kit', kitSource(root, V3, as), '--on-conflict', 'markers'], { cwd: dir });
+      const v3 = runCli(['--update', '--kit', kitSource(root, V3, as), '--on-conflict', 'markers'], { cwd: dir, env: registryEnv });
       assert.equal(v3.status, 5, v3.stderr);
       assert.deepEqual(bytes(dir, 'static/logo.png'), edited, 'yours is untouched: bytes are never marked or merged');
       assert.deepEqual(bytes(dir, 'static/logo.png.new'), V3.logo, 'ours beside it, byte for byte');

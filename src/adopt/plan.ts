@@ -37,6 +37,9 @@ export interface AdoptPlanSettings {
   origins?: AnswerOrigins;
 }
 
+/** The update workflow and its script, the same files a generated project gets with --workflows. */
+const UPDATE_WORKFLOW_FILES = ['.github/workflows/create-fly-fastapi-update.yml', '.github/create-fly-fastapi-update.sh'];
+
 function render(templates: TemplateFiles, key: string, context: object): string {
   const template: Template | undefined = templates.get(key);
   if (typeof template === 'function') return template(context);
@@ -135,6 +138,8 @@ export function planAdoption(
   if (options.workflows) {
     const actions = Object.fromEntries(Object.entries(ACTIONS).map(([key, action]) => [key, pinnedAction(action)]));
     files.set(target(DEPLOY_WORKFLOW), render(templates, `adopt/${DEPLOY_WORKFLOW.replace('.github', '_github')}.hbs`, { actions }));
+    // Updates that arrive on their own, as a generated project has them: the weekly workflow and the script it runs.
+    for (const path of UPDATE_WORKFLOW_FILES) files.set(path, render(templates, `workflows/${path.replace('.github', '_github')}${path.endsWith('.yml') ? '.hbs' : ''}`, { actions }));
   }
   if (detection.dockerignore) {
     const readme = detection.project.readme ? [member ? `${member.dir}/${detection.project.readme}` : detection.project.readme] : [];
