@@ -319,6 +319,12 @@ describe('every value from a file is checked like a flag', () => {
 });
 
 describe('flags an update does not take', () => {
+  it('--no-launch, --no-git and --no-lock with --update are what it does anyway: accepted', () => {
+    const dir = generate();
+    const run = updateIn(dir, ['--no-launch', '--no-git', '--no-lock', '--scaling', 'always-on']);
+    assert.equal(run.status, EXIT.ok, run.stderr);
+  });
+
   for (const flag of ['--launch', '--git', '--lock', '--org=acme']) {
     it(`D31: ${flag} with --update: exit 2 naming it, nothing written`, () => {
       const dir = generate();

@@ -163,7 +163,8 @@ function checkUpdateFlags(given: Partial<ProjectOptions>, run: RunFlags, seen: R
   }
   if (run.update) {
     if (run.force) throw new UsageError('--force: not with --update (an update never overwrites; see --on-conflict)');
-    const once = NOT_WITH_UPDATE.find((key) => given[key] !== undefined);
+    // Asking for one of these is refused; saying no (--no-launch, --no-git, --no-lock) is what an update does anyway.
+    const once = NOT_WITH_UPDATE.find((key) => (key === 'org' ? given.org !== undefined : given[key] === true));
     if (once) throw new UsageError(`${seen.get(once)}: not with --update (it steers what a new project's run does: git init, uv lock, fly launch)`);
     return;
   }
