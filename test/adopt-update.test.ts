@@ -46,13 +46,15 @@ const written = (dir: string) => Object.keys((JSON.parse(readFileSync(join(dir, 
 
 describe('--update on an adopted project', () => {
   it('writes nothing when nothing changed, and plans only what --adopt wrote', () => {
-    const dir = adopted('alembic');
-    const before = treeHashes(dir);
-    const run = update(dir);
-    assert.equal(run.status, EXIT.ok, run.stderr);
-    assert.equal(run.report!.written, false);
-    assert.deepEqual(run.report!.files.map((file) => file.path).sort(), written(dir));
-    assert.deepEqual(changedPaths(before, treeHashes(dir)), []);
+    for (const name of ['alembic', 'dbfolder']) {
+      const dir = adopted(name);
+      const before = treeHashes(dir);
+      const run = update(dir);
+      assert.equal(run.status, EXIT.ok, run.stderr);
+      assert.equal(run.report!.written, false, name);
+      assert.deepEqual(run.report!.files.map((file) => file.path).sort(), written(dir));
+      assert.deepEqual(changedPaths(before, treeHashes(dir)), [], name);
+    }
   });
 
   it('carries new answers into fly.toml, keeps an edit of it, and touches none of their files', () => {

@@ -14,6 +14,7 @@ import type { ProjectFiles } from '../src/adopt/files.ts';
 import { importedModules } from '../src/adopt/pythonSource.ts';
 import { choosePython } from '../src/adopt/python.ts';
 import { dockerignoreMatches } from '../src/adopt/dockerignore.ts';
+import { describeDetection } from '../src/adopt/describe.ts';
 import { prepareAdoption } from '../src/runs/adopt.ts';
 import { allowsMinor, parseSpecifier } from '../src/adopt/specifier.ts';
 import { AdoptRefusal, EXIT } from '../src/errors.ts';
@@ -132,6 +133,7 @@ describe('detection of the rest', () => {
     assert.deepEqual(runtime('package'), ['pricing.py', 'shop']);
     assert.deepEqual(runtime('srclayout'), ['src/notes_api']);
     assert.deepEqual(runtime('alembic'), ['alembic.ini', 'app', 'migrations']);
+    assert.deepEqual(runtime('dbfolder'), ['app', 'backend/db/alembic.ini', 'backend/db/migrations']);
   });
   it('takes the port from fly.toml, then a Dockerfile or Procfile, else ours', () => {
     assert.deepEqual(detectAdoption(readProject(fixture('flytoml')), { newFiles: true }).port, { port: 8080, from: 'fly.toml internal_port' });
@@ -149,6 +151,50 @@ describe('detection of the rest', () => {
     const files = project({ 'pyproject.toml': PYPROJECT.replace('"fastapi[standard]>=0.115"', '"FastAPI>=0.115", "Uvicorn[standard]"') }, ['uv.lock']);
     assert.throws(() => detectAdoption(project({ 'pyproject.toml': PYPROJECT.replace('fastapi[standard]>=0.115', 'fastapi_utils') }, ['uv.lock'])), /do not list fastapi/);
     assert.throws(() => detectAdoption(files), /no FastAPI app found/);
+  });
+});
+
+describe('Alembic in a sub-folder of a project that is not a workspace', () => {
+  const ALEMBIC_PROJECT = { 'pyproject.toml': PYPROJECT.replace('"]', '", "alembic"]'), 'app/__init__.py': '', 'app/main.py': 'from fastapi import FastAPI\napp = FastAPI()\n' };
+  const alembicOf = (texts: Record<string, string>) => detectAdoption(project({ ...ALEMBIC_PROJECT, ...texts }, ['uv.lock'])).alembic;
+
+  it('runs the release command from the ini\'s folder, where a relative script_location points, and says so', () => {
+    const detection = detectAdoption(readProject(fixture('dbfolder')));
+    assert.deepEqual(detection.alembic, { ini: 'backend/db/alembic.ini', folder: 'backend/db/migrations', runsIn: 'backend/db', releaseCommand: 'env --chdir=backend/db alembic upgrade head' });
+    const row = describeDetection(detection).find(([key]) => key === 'migrations')![1];
+    assert.equal(row, 'Alembic (backend/db/alembic.ini, backend/db/migrations/), run from backend/db/: release command `env --chdir=backend/db alembic upgrade head`');
+  });
+  it('takes %(here)s, ./ and .. as Alembic does, from the same folder', () => {
+    for (const location of ['%(here)s/migrations', './migrations/', '../db/migrations']) {
+      const alembic = alembicOf({ 'src/db/alembic.ini': `[alembic]\nscript_location = ${location}\n`, 'src/db/migrations/env.py': 'from app.main import app\n' });
+      assert.equal(alembic?.releaseCommand, 'env --chdir=src/db alembic upgrade head', location);
+      assert.equal(alembic?.folder, 'src/db/migrations', location);
+    }
+  });
+  it('runs from the root with -c when script_location names a folder from the root only', () => {
+    const alembic = alembicOf({ 'src/db/alembic.ini': '[alembic]\nscript_location = src/db/alembic\n', 'src/db/alembic/env.py': '' });
+    assert.deepEqual(alembic, { ini: 'src/db/alembic.ini', folder: 'src/db/alembic', runsIn: '', releaseCommand: 'alembic -c src/db/alembic.ini upgrade head' });
+  });
+  it('keeps a root alembic.ini first, and an ini without scripts counts for nothing', () => {
+    const second = { 'tools/alembic.ini': '[alembic]\nscript_location = migrations\n', 'tools/migrations/env.py': '' };
+    assert.equal(alembicOf({ 'alembic.ini': '[alembic]\nscript_location = migrations\n', 'migrations/env.py': '', ...second })?.releaseCommand, 'alembic upgrade head');
+    assert.equal(alembicOf({ 'docs/alembic.ini': '[alembic]\nscript_location = gone\n', ...second })?.ini, 'tools/alembic.ini');
+    assert.equal(alembicOf({ 'docs/alembic.ini': '[alembic]\nscript_location = gone\n' }), undefined);
+  });
+  it('refuses two, naming both and how to choose, and a folder the release command cannot name', () => {
+    const two = { 'a/alembic.ini': '[alembic]\nscript_location = migrations\n', 'a/migrations/env.py': '', 'b/alembic.ini': '[alembic]\n', 'b/migrations/env.py': '' };
+    assert.throws(() => alembicOf(two), (error: Error) => error instanceof AdoptRefusal && error.message === 'a/alembic.ini, b/alembic.ini: 2 Alembic setups, and the release command runs one; remove the others, or add an alembic.ini at the root naming the one to run (script_location = a/migrations)');
+    assert.throws(() => alembicOf({ 'my db/alembic.ini': '[alembic]\n', 'my db/migrations/env.py': '' }), /^AdoptRefusal: my db\/alembic\.ini: a folder the release command cannot name as it is/);
+  });
+  it('in a workspace member, runs from the member\'s sub-folder, relative to its WORKDIR', () => {
+    const detection = detectAdoption(project({
+      'pyproject.toml': '[tool.uv.workspace]\nmembers = ["api"]\n',
+      'api/pyproject.toml': '[project]\nname = "api"\nversion = "0"\nrequires-python = ">=3.11"\ndependencies = ["fastapi", "uvicorn"]\n',
+      'api/main.py': 'from fastapi import FastAPI\napp = FastAPI()\n',
+      'api/db/alembic.ini': '[alembic]\nscript_location = migrations\n',
+      'api/db/migrations/env.py': '',
+    }, ['uv.lock']), { package: 'api' });
+    assert.deepEqual(detection.alembic, { ini: 'api/db/alembic.ini', folder: 'api/db/migrations', runsIn: 'api/db', releaseCommand: 'env --chdir=db alembic upgrade head' });
   });
 });
 
@@ -172,7 +218,8 @@ describe('the plan', () => {
     assert.equal(JSON.parse(file(plan, '.create-fly-fastapi/manifest.json')).adoption.package, 'api');
   });
 
-  for (const name of ['flat', 'package', 'srclayout', 'factory', 'alembic', 'flytoml']) {
+  const RELEASE: Record<string, string> = { alembic: 'alembic upgrade head', dbfolder: 'env --chdir=backend/db alembic upgrade head' };
+  for (const name of ['flat', 'package', 'srclayout', 'factory', 'alembic', 'flytoml', 'dbfolder']) {
     it(`${name}: the CMD serves the entrypoint on fly.toml's port, and the image copies its modules`, async () => {
       const { plan, detection } = await planOf(name);
       const flyPath = detection.besideTheirs.includes('fly.toml') ? 'fly.toml.new' : 'fly.toml';
@@ -187,9 +234,17 @@ describe('the plan', () => {
       assert.match(dockerfile, /^COPY --chown=1000:1000 \. \/app$/m);
       const ignore = file(plan, '.dockerignore');
       if (ignore) for (const unit of detection.runtime) for (const line of ignore.split('\n').filter((text) => text && !text.startsWith('#'))) assert.ok(!dockerignoreMatches(line, unit), `${line} excludes ${unit}`);
-      assert.equal(fly.deploy.release_command, name === 'alembic' ? 'alembic upgrade head' : undefined);
+      assert.equal(fly.deploy.release_command, RELEASE[name]);
     });
   }
+
+  it('dbfolder: the image runs from /app with the root on PYTHONPATH, so env.py imports the app from backend/db', async () => {
+    const { plan } = await planOf('dbfolder');
+    const dockerfile = file(plan, 'Dockerfile');
+    assert.match(dockerfile, /PYTHONPATH="\/app"/);
+    assert.deepEqual([...dockerfile.matchAll(/^WORKDIR (.*)$/gm)].map((match) => match[1]), ['/app', '/app']);
+    assert.equal(JSON.parse(file(plan, '.create-fly-fastapi/manifest.json')).adoption.releaseCommand, 'env --chdir=backend/db alembic upgrade head');
+  });
 
   it('reads the existing fly.toml for its answers and writes ours beside it', async () => {
     const { plan } = await planOf('flytoml');
@@ -269,6 +324,7 @@ const REFUSALS: [string, string[], RegExp][] = [
   ['flytoml', [], /^fly\.toml: already there and not written by us; give --adopt-new-files/],
   ['refuse-python', [], /^pyproject\.toml requires-python '>=3\.8,<3\.11' allows none of 3\.11, 3\.12, 3\.13, 3\.14/],
   ['refuse-record', [], /^\.create-fly-fastapi\/manifest\.json: this project already has our record; run --update/],
+  ['refuse-two-alembic', [], /^backend\/db\/alembic\.ini, tools\/seed\/alembic\.ini: 2 Alembic setups, and the release command runs one; remove the others, or add an alembic\.ini at the root naming the one to run \(script_location = backend\/db\/migrations\)$/],
   ['refuse-workspace', [], /^pyproject\.toml \[tool\.uv\.workspace\]: a uv workspace; name the member to adopt with --package \(members: api\)/],
   ['workspace', ['--package', 'web'], /^--package: no workspace member is named 'web' \(members: api, core\)/],
   ['flat', ['--package', 'api'], /^--package: pyproject\.toml declares no \[tool\.uv\.workspace\]/],

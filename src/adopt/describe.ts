@@ -11,7 +11,7 @@ export function describeDetection(detection: Detection): [string, string][] {
     ['entrypoint', `${entrypointText(entrypoint)}${entrypoint.appDir ? ` (on sys.path: ${entrypoint.appDir}/)` : ''}, from ${entrypoint.from}`],
     ['Python', `${python.version}, from ${python.from}`],
     ['port', `${port.port}, from ${port.from}`],
-    ['migrations', alembic ? `Alembic (${alembic.ini}, ${alembic.folder}/): release command \`${alembic.releaseCommand}\`` : 'none (no alembic.ini with a migrations folder)'],
+    ['migrations', alembic ? `Alembic (${alembic.ini}, ${alembic.folder}/)${alembic.runsIn ? `, run from ${alembic.runsIn}/` : ''}: release command \`${alembic.releaseCommand}\`` : 'none (no alembic.ini with a migrations folder)'],
     ['image holds', `the build context less .dockerignore (imports found: ${detection.runtime.join(', ')})`],
     ['health check', health.kind === 'http' ? `GET ${health.path}, from ${health.from}` : `TCP connect on ${port.port}: ${health.from}`],
   ];

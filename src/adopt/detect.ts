@@ -143,7 +143,7 @@ function inMember(detection: Detection, member: Member): Detection {
   // The image's working directory is the member's folder, so Alembic's relative paths hold as in development.
   return {
     ...detection,
-    alembic: detection.alembic && { ...detection.alembic, ini: fromRoot(member, detection.alembic.ini), folder: fromRoot(member, detection.alembic.folder) },
+    alembic: detection.alembic && { ...detection.alembic, ini: fromRoot(member, detection.alembic.ini), folder: fromRoot(member, detection.alembic.folder), runsIn: fromRoot(member, detection.alembic.runsIn) },
     entrypoint: { ...entrypoint, file: fromRoot(member, entrypoint.file), appDir: fromRoot(member, entrypoint.appDir) },
     runtime: detection.runtime.map((unit) => fromRoot(member, unit)),
     health: detection.health.kind === 'http' && !detection.health.addsModule ? { ...detection.health, from: detection.health.from.replace(entrypoint.file, fromRoot(member, entrypoint.file)) } : detection.health,
