@@ -44,6 +44,7 @@ export const FIXTURES: AdoptFixture[] = [
   { name: 'writes', flags: [], routes: [['/entries/fly', '"stored":"fly"']] },
   { name: 'port80', flags: [], routes: [['/dock/tug', '"docked":"tug"']] },
   { name: 'noprepend', flags: [], routes: [['/cars', '["FLY-001","FLY-002"]']], database: true },
+  { name: 'dbfolder', flags: [], routes: [['/accounts', '{"ada":1200,"grace":3400}']], database: true },
   { name: 'metadata', flags: [], routes: [['/about', '"version":"1.4.2"']] },
   { name: 'prompts', flags: [], routes: [['/prompt/system', 'careful desk assistant']] },
   { name: 'buildstep', flags: ['--adopt-new-files'], routes: [['/steps', '"steps":3']], says: ['RUN .venv/bin/python scripts/make_sitemap.py'] },

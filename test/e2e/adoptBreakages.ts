@@ -132,6 +132,14 @@ export const ADOPT_BREAKAGES: AdoptBreakage[] = [
     says: /No module named 'app'/,
   },
   {
+    name: 'release-from-root',
+    fixture: 'dbfolder',
+    check: 'release',
+    mistake: "the release command runs from the project root with -c backend/db/alembic.ini, where the ini's relative script_location names no folder",
+    edit: (dir) => replaceIn(dir, 'fly.toml', 'release_command = "env --chdir=backend/db alembic upgrade head"', 'release_command = "alembic -c backend/db/alembic.ini upgrade head"'),
+    says: /Path doesn't exist: .*migrations/,
+  },
+  {
     name: 'project-not-installed',
     fixture: 'metadata',
     check: 'service-check',

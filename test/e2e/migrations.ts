@@ -40,7 +40,9 @@ export async function checkReleaseCommand(runInImage: ImageRunner, entrypoint: s
   const after = await versionRows(admin, databaseUrl);
   if (after !== applied) throw new CheckFailure(`alembic_version changed on the second run: '${applied}' -> '${after}'`);
 
-  const drift = await runInImage([...entrypoint, 'alembic', 'check'], env);
+  // `alembic check` where the release command runs Alembic: the same folder, the same -c.
+  const upgrade = argv.lastIndexOf('upgrade');
+  const drift = await runInImage(upgrade === -1 ? [...entrypoint, 'alembic', 'check'] : [...argv.slice(0, upgrade), 'check'], env);
   if (!/No new upgrade operations detected/.test(drift.output)) throw new CheckFailure(`alembic check:\n${tail(drift.output)}`);
   return `release_command \`${command}\` ran as argv ${JSON.stringify(argv)}: applied ${head}, then a no-op; alembic check: no drift`;
 }
