@@ -136,6 +136,22 @@ export const BREAKAGES: readonly Breakage[] = [
     says: /runs as root/,
   },
   {
+    name: 'debug-sections-kept',
+    check: 'contents',
+    mistake: 'the builder no longer strips the compiled extensions (25 MB of DWARF in the image)',
+    postgres: 'none',
+    edit: (dir) => replaceIn(dir, 'Dockerfile', 'then strip --strip-debug "$f"; fi', 'then :; fi'),
+    says: /debug sections in \d+ compiled extensions/,
+  },
+  {
+    name: 'orm-without-bytecode',
+    check: 'bytecode',
+    mistake: "the builder deletes the bytecode of SQLAlchemy's ORM, which the server imports at start",
+    postgres: 'managed',
+    edit: (dir) => replaceIn(dir, 'Dockerfile', 'sqlalchemy/(testing|', 'sqlalchemy/(orm|testing|'),
+    says: /compiled \d+ module\(s\) of its virtual environment at start.*sqlalchemy\/orm\//,
+  },
+  {
     name: 'uv-in-final-image',
     check: 'contents',
     mistake: 'uv copied into the runtime stage',

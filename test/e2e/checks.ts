@@ -23,7 +23,7 @@ import { CheckFailure, gist, mustRun, run, tail, type RunResult } from './run.ts
 import { findSecrets } from './secrets.ts';
 import { assertPortFree, cleanStopProblem, expectStatus, httpRequest, itemsRoundTrip, portOwner, waitUntilLive } from './server.ts';
 import { baseTag } from './standins.ts';
-import type { Cell } from './report.ts';
+import { CHECKS, type Cell, type Check } from './report.ts';
 import { missingTool, type Need, type VariantSteps } from './steps.ts';
 import { REPO, type Toolbox } from './toolbox.ts';
 import { appName, cliArgs, expected, type Expected, type Variant } from './variants.ts';
@@ -116,8 +116,14 @@ export class VariantRun {
     return serviceContract(this.fly!);
   }
 
-  async all(lastCheck?: string): Promise<string> {
-    const groups = [() => this.generatorChecks(), () => this.developerChecks(), () => this.flyChecks()];
+  /**
+   * Every check, or, for a breakage, those up to `lastCheck`: the developer
+   * checks (sync to pytest) are left out when it is one of the image's, since
+   * none of those comes after them.
+   */
+  async all(lastCheck?: Check): Promise<string> {
+    const imageCheck = lastCheck !== undefined && CHECKS.indexOf(lastCheck) >= CHECKS.indexOf('image');
+    const groups = [() => this.generatorChecks(), ...(imageCheck ? [] : [() => this.developerChecks()]), () => this.flyChecks()];
     for (const group of groups) {
       await group();
       if (lastCheck && this.steps.has(lastCheck)) break;
@@ -283,6 +289,13 @@ export class VariantRun {
     await steps.step('crud', { needs: [...IMAGE, 'postgres'], after: ['migrate', 'serve'], applies: database }, async () =>
       this.withServer(await this.databaseEnv(), async (server) => (await itemsRoundTrip(server.baseUrl), 'POST, GET one, GET list, DELETE /items round-trip')),
     );
+    await steps.step('bytecode', { needs: [...IMAGE, ...(want.database ? ['postgres' as const] : [])], after: [...migrated, 'serve'] }, async () =>
+      this.withServer({ ...(await this.databaseEnv()), PYTHONVERBOSE: '1' }, async (server) => {
+        const paths = [this.contract.livenessPath, ...(want.database ? ['/items'] : [])];
+        for (const path of paths) await expectStatus(server.baseUrl, path, 200);
+        return bytecodeProblems(await server.logs(), paths);
+      }),
+    );
     const replays = want.database && want.extraRegions.length > 0 ? true : 'writes are replayed only with a database and several regions';
     await steps.step('replay', { needs: [...IMAGE, 'postgres'], after: ['serve'], applies: replays }, () => this.replay());
     await steps.step('memory', { needs: [...IMAGE, ...(want.database ? ['postgres' as const] : [])], after: [...migrated, 'serve'] }, async () =>
@@ -371,4 +384,23 @@ export class VariantRun {
       return `FLY_REGION=${elsewhere}: POST 409 fly-replay: region=${primary}; GET served here; a replayed POST (fly-replay-src) served: 201`;
     });
   }
+}
+
+/**
+ * With PYTHONVERBOSE=1, Python logs where each module's code came from:
+ * `# code object from '<...>.pyc'` when it read the image's bytecode, and
+ * `# code object from <...>.py` when it compiled the source, as it would at
+ * every start (the server's user cannot write __pycache__). Nothing the server
+ * imports from the virtual environment may be compiled at run time.
+ */
+export function bytecodeProblems(logs: string, paths: string[]): string {
+  const loaded = [...logs.matchAll(/^# code object from (.+)$/gm)].map((match) => match[1]!.trim());
+  if (loaded.length === 0) throw new CheckFailure('the server logged no module loads: PYTHONVERBOSE=1 did not reach it');
+  const compiled = loaded.filter((path) => !path.startsWith("'") && path.includes('/.venv/') && path.endsWith('.py'));
+  if (compiled.length) {
+    const shown = compiled.slice(0, 5).map((path) => path.replace(/^.*\/site-packages\//, ''));
+    throw new CheckFailure(`the server compiled ${compiled.length} module(s) of its virtual environment at start, for want of bytecode in the image: ${shown.join(', ')}${compiled.length > 5 ? ', ...' : ''}`);
+  }
+  const fromVenv = loaded.filter((path) => path.includes('/.venv/')).length;
+  return `${fromVenv} modules from the virtual environment, each from its bytecode, through start-up and ${paths.join(', ')}`;
 }

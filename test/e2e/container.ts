@@ -71,12 +71,30 @@ for top in (os.getcwd(),):
 for cache in ("/root/.cache/uv", "/root/.cache/pip", os.path.expanduser("~/.cache/uv")):
     if os.path.isdir(cache) and os.listdir(cache):
         found.append(f"a package cache at {cache}")
+def section_names(path):
+    # A 64-bit little-endian ELF file's section names, from its section header table.
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:6] != b"\x7fELF\x02\x01":
+        return []
+    shoff = int.from_bytes(data[0x28:0x30], "little")
+    size, count, names = (int.from_bytes(data[o:o + 2], "little") for o in (0x3A, 0x3C, 0x3E))
+    header = lambda i: data[shoff + i * size:shoff + (i + 1) * size]
+    table = int.from_bytes(header(names)[0x18:0x20], "little")
+    return [data[table + int.from_bytes(header(i)[:4], "little"):].split(b"\0", 1)[0].decode() for i in range(count)]
+debug = []
+for root, dirs, files in os.walk(sys.prefix):
+    for name in files:
+        if ".so" in name and ".debug_info" in section_names(os.path.join(root, name)):
+            debug.append(os.path.relpath(os.path.join(root, name), sys.prefix))
+if debug:
+    found.append(f"debug sections in {len(debug)} compiled extensions: {', '.join(sorted(debug)[:3])}")
 print(f"uid={os.getuid()} gid={os.getgid()} cwd={os.getcwd()} entries={sorted(os.listdir(os.getcwd()))}")
 for line in found:
     print(f"FOUND {line}")
 `;
 
-/** Non-root, and none of uv, tests, .env, .git or caches. */
+/** Non-root; none of uv, tests, .env, .git or caches; no debug sections in the compiled extensions. */
 export async function checkContents(engine: Engine, image: BuiltImage): Promise<string> {
   const probe = await docker(engine, 'the contents probe', ['run', '--rm', '--label', `${TIER_LABEL}=1`, '--network', 'none', '--entrypoint', 'python', image.tag, '-c', CONTENTS_PROBE]);
   const summary = probe.output.split('\n').find((line) => line.startsWith('uid=')) ?? '';
@@ -86,7 +104,7 @@ export async function checkContents(engine: Engine, image: BuiltImage): Promise<
   if (uid === '0') problems.unshift(`the image runs as root (USER ${image.user || 'unset'})`);
   if (!/^\d+(:\d+)?$/.test(image.user)) problems.push(`USER ${image.user || '(unset)'} is not numeric: a platform cannot tell it is not root without /etc/passwd`);
   if (problems.length) throw new CheckFailure(problems.join('\n'));
-  return `${summary}; no uv, tests, .env, .git or caches`;
+  return `${summary}; no uv, tests, .env, .git, caches or debug sections`;
 }
 
 /** The release command's way of running: its argv replaces CMD, in a fresh container of the image. */

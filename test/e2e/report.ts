@@ -16,6 +16,7 @@ export const CHECKS = [
   'serve',
   'readyz',
   'crud',
+  'bytecode',
   'replay',
   'memory',
   'faults',

@@ -11,7 +11,10 @@
  *   pip is installed as the official images have it: in /usr/local, with no
  *   EXTERNALLY-MANAGED marker (the bench's tutorial image installs with pip).
  *   The machine's CA bundle goes in too (SSL_CERT_FILE), because PyPI is
- *   reached here through a proxy that presents it.
+ *   reached here through a proxy that presents it. apt works as in the real
+ *   images (the builder stage installs binutils), except that it accepts a
+ *   suite whose Release file is past its Valid-Until date: the mirror here can
+ *   be a snapshot older than sid's one-week validity.
  * - ghcr.io/astral-sh/uv:<version>: FROM scratch with the uv binary at /uv,
  *   that exact version, from its PyPI wheel.
  *
@@ -20,7 +23,7 @@
  * cache kept between runs; E2E_BASE_IMAGES=pull uses the real images instead.
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEBIAN_RELEASE, UV_VERSION } from '../../src/plan/versions.ts';
 import { pathToFileURL } from 'node:url';
@@ -30,7 +33,7 @@ import { WORK } from './toolbox.ts';
 
 const STANDIN_LABEL = 'org.create-fly-fastapi.standin';
 /** Raise when the way stand-ins are made changes, so every cached one is rebuilt. */
-const RECIPE_VERSION = 3;
+const RECIPE_VERSION = 4;
 const MIRROR = process.env.E2E_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
 const CA_BUNDLE = process.env.SSL_CERT_FILE ?? '/etc/ssl/certs/ca-certificates.crt';
 const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -161,6 +164,7 @@ async function buildPython(engine: Engine, plan: Recipe, env: NodeJS.ProcessEnv,
     }
     mkdirSync(join(root, 'etc/ssl/certs'), { recursive: true });
     cpSync(CA_BUNDLE, join(root, 'etc/ssl/certs/ca-certificates.crt'));
+    writeFileSync(join(root, 'etc/apt/apt.conf.d/99stand-in-mirror'), 'Acquire::Check-Valid-Until "false";\n');
     for (const cache of ['var/cache/apt/archives', 'var/lib/apt/lists']) {
       for (const entry of readdirSync(join(root, cache))) if (entry !== 'partial' && entry !== 'lock') rmSync(join(root, cache, entry), { recursive: true, force: true });
     }
