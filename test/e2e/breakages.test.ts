@@ -17,6 +17,8 @@ import { openToolbox } from './toolbox.ts';
 import { variant } from './variants.ts';
 
 const enabled = process.env.E2E_BREAKAGES === '1';
+/** E2E_ONLY, a regular expression, runs only the breakages whose name it matches. */
+const only = process.env.E2E_ONLY ? new RegExp(process.env.E2E_ONLY) : undefined;
 const box = await openToolbox();
 
 describe('every check of the tier fails on the mistake it exists to catch', { concurrency: 1 }, () => {
@@ -29,7 +31,7 @@ describe('every check of the tier fails on the mistake it exists to catch', { co
   });
 
   for (const breakage of BREAKAGES) {
-    it(`${breakage.check}: ${breakage.mistake}`, { skip: !enabled && 'E2E_BREAKAGES is not 1' }, async () => {
+    it(`${breakage.check}: ${breakage.mistake}`, { skip: (!enabled && 'E2E_BREAKAGES is not 1') || (only && !only.test(`brk-${breakage.name}`) && `E2E_ONLY leaves out brk-${breakage.name}`) }, async () => {
       const base = variant(breakage.postgres, 'suspend', breakage.regions ?? ['iad'], box.machinePython);
       const broken = { ...base, id: `brk-${breakage.name}` };
       const missing = (['uv', 'python', 'hadolint', 'docker', 'image', ...(breakage.postgres === 'managed' ? ['postgres' as const] : [])] as const)
@@ -38,7 +40,7 @@ describe('every check of the tier fails on the mistake it exists to catch', { co
       assert.equal(missing, undefined, `the breakage suite needs uv, hadolint, CPython ${broken.python}, Docker and PostgreSQL: ${missing?.note}`);
 
       const table = new ResultTable([broken.id]);
-      const steps = new VariantSteps(box, table, broken, 'table-only');
+      const steps = new VariantSteps(box, table, broken, 'table-only', breakage.check);
       const runOfBroken = new VariantRun(broken, box, steps, breakage.edit);
       try {
         await runOfBroken.all(breakage.check);

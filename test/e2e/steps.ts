@@ -52,6 +52,8 @@ export class VariantSteps {
     private readonly table: ResultTable,
     private readonly variant: { id: string; python: string },
     private readonly t: Runner,
+    /** For a breakage: once this check has its cell, the checks after it do not run. */
+    private readonly stopAfter?: Check,
   ) {}
 
   private subtest(name: string, body: (skip: (message: string) => void) => Promise<void>): Promise<void> {
@@ -79,6 +81,7 @@ export class VariantSteps {
 
   /** The body returns a line for the log, or a cell of its own (a partial run counts as a skip). */
   async step(check: Check, options: StepOptions, body: () => Promise<string | Cell>): Promise<void> {
+    if (this.stopAfter && check !== this.stopAfter && this.has(this.stopAfter)) return;
     const record = (cell: Cell) => this.table.set(this.variant.id, check, cell);
     await this.subtest(check, async (skip) => {
       const gated = this.gate(options);
