@@ -172,8 +172,8 @@ export async function measureImage(ctx) {
     const failed = (key) => (memory[key].failed ? `, ${memory[key].failed} of ${memory[key].requests} requests failed` : '');
     const failedEither = (figures) => ['ours', 'reference'].map((key) => (figures[key].failed ? `; ${key}: ${figures[key].failed} of ${figures[key].requests} requests failed` : '')).join('');
     return [
-      makeRow({ id: '7a', measure: ROWS[0][1], unit: 'MB', ours: size.ours, anchorName, anchor: size.reference, goal: target.ratioAtMost(0.8), note: `BuildKit, both FROM ${BASE} (a stand-in: Debian's CPython); base ${(base / MB).toFixed(0)} MB` }),
-      makeRow({ id: '7b', measure: ROWS[1][1], unit: 'ms', ours: median(starts.ours), anchorName, anchor: median(starts.reference), goal: target.ratioAtMost(1.0), note: `docker run --detach to the first 200 on /healthz, median of ${runs}`, samples: starts }),
+      makeRow({ id: '7a', measure: ROWS[0][1], unit: 'MB', ours: size.ours, anchorName, anchor: size.reference, goal: target.ratioAtMost(1.0), note: `BuildKit, both FROM ${BASE} (a stand-in: Debian's CPython); base ${(base / MB).toFixed(0)} MB` }),
+      makeRow({ id: '7b', measure: ROWS[1][1], unit: 'ms', ours: median(starts.ours), anchorName, anchor: median(starts.reference), goal: target.ratioAtMost(0.9), note: `docker run --detach to the first 200 on /healthz, median of ${runs}`, samples: starts }),
       makeRow({ id: '7c', measure: ROWS[2][1], unit: 'MB', ours: memory.ours.idle, anchorName, anchor: memory.reference.idle, goal: target.ratioAtMost(1.0), note: 'resident memory of the container\'s processes, after one /items request' }),
       makeRow({ id: '7d', measure: ROWS[3][1], unit: 'MB', ours: memory.ours.peak, anchorName, anchor: memory.reference.peak, goal: target.ratioAtMost(1.0), note: `peak under 50 connections on /items?limit=50${failed('ours')}${failed('reference') ? `; reference${failed('reference')}` : ''}` }),
       makeRow({ id: '7e', measure: ROWS[4][1], unit: 'ms', ours: rebuild.ours, anchorName, anchor: rebuild.reference, goal: target.below(5000, '5 s'), note: 'docker build after appending a line to app/main.py' }),
