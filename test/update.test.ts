@@ -279,10 +279,13 @@ describe('--update from release 0.1.0', () => {
 
       const cautious = jsonUpdate(dir, []);
       assert.equal(cautious.status, 5, cautious.stderr);
-      assert.equal(statusOf(cautious.report, 'fly.toml'), 'conflict');
-      assert.equal(read(dir, 'fly.toml'), read(join(FIXTURES, variant), 'fly.toml'));
-      assert.equal(read(dir, 'fly.toml.new'), read(expected, 'fly.toml'));
-      rmSync(join(dir, 'fly.toml.new'));
+      // Both differ from what 0.1.0 wrote: fly.toml, and the Dockerfile (its builder stage since strips extensions).
+      for (const path of ['fly.toml', 'Dockerfile']) {
+        assert.equal(statusOf(cautious.report, path), 'conflict', path);
+        assert.equal(read(dir, path), read(join(FIXTURES, variant), path));
+        assert.equal(read(dir, `${path}.new`), read(expected, path));
+        rmSync(join(dir, `${path}.new`));
+      }
       git(dir, 'checkout', '--quiet', '--', '.');
 
       const taken = jsonUpdate(dir, ['--on-conflict', 'overwrite']);
