@@ -6,6 +6,7 @@
  * image alone (image, contents, migrate, serve, readyz, crud, replay, stop).
  * Each is a step of VariantSteps, so it lands in the table.
  */
+import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -24,6 +25,9 @@ import { findSecrets } from './secrets.ts';
 import { assertPortFree, cleanStopProblem, expectStatus, httpRequest, itemsRoundTrip, portOwner, waitUntilLive } from './server.ts';
 import { baseTag } from './standins.ts';
 import { CHECKS, type Cell, type Check } from './report.ts';
+
+/** The checks of the generator's group, which every variant runs. */
+const GENERATOR_CHECKS: readonly Check[] = ['generate', 'lock', 'hadolint', 'consistency', 'secrets'];
 import { missingTool, type Need, type VariantSteps } from './steps.ts';
 import { REPO, type Toolbox } from './toolbox.ts';
 import { appName, cliArgs, expected, type Expected, type Variant } from './variants.ts';
@@ -39,6 +43,36 @@ function generatedFiles(dir: string): string[] {
     .filter((entry) => entry.isFile())
     .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
     .filter((path) => !skip.test(path));
+}
+
+/**
+ * Files that neither the developer checks nor the image's read: fly.toml (its
+ * runtime contract is keyed separately), the README, the record and the
+ * workflows. Projects made with different scaling modes differ only there.
+ */
+const OUTSIDE_THE_RUNTIME = /^(fly\.toml|README\.md|\.create-fly-fastapi\/|\.github\/)/;
+
+/**
+ * Variants already run through the developer and image checks in this
+ * process, by runtimeKey: a later variant with the same key would run the
+ * same tests on the same files and the same image under the same contract.
+ */
+export type RunsSeen = Map<string, string>;
+
+/**
+ * What those checks see of a project: every other file, with the project's
+ * name made generic (it is the variant's id), and from fly.toml what the
+ * containers are run with (port, checks, kill signal and timeout, [env], the
+ * VM's memory, the release command); and what decides which checks apply.
+ */
+export function runtimeKey(dir: string, name: string, fly: FlyToml, contract: unknown, checks: unknown): string {
+  const generic = (text: string) => text.split(name).join('<app>').split(name.replace(/-/g, '_')).join('<app>');
+  const hash = createHash('sha256').update(JSON.stringify(checks));
+  for (const path of generatedFiles(dir).filter((path) => !OUTSIDE_THE_RUNTIME.test(path)).sort()) {
+    hash.update(`\0${path}\0`).update(generic(readFileSync(join(dir, path), 'utf8')));
+  }
+  const runtime = { contract, checks: fly.checks ?? null, env: machineEnv(fly, 'app'), memory: machineMemoryMb(fly), release: fly.deploy?.release_command ?? null };
+  return hash.update(`\0fly.toml\0${generic(JSON.stringify(runtime))}`).digest('hex');
 }
 
 /**
@@ -85,6 +119,8 @@ export class VariantRun {
     private readonly box: Toolbox,
     private readonly steps: VariantSteps,
     private readonly breakProject?: (dir: string) => void,
+    /** Shared by the variants of one tier run; a variant whose runtimeKey is there is not run again. */
+    private readonly seen?: RunsSeen,
   ) {
     this.work = mkdtempSync(join(tmpdir(), `cff-e2e-${v.id}-`));
     // Containers running as this user mount the project.
@@ -123,14 +159,33 @@ export class VariantRun {
    */
   async all(lastCheck?: Check): Promise<string> {
     const imageCheck = lastCheck !== undefined && CHECKS.indexOf(lastCheck) >= CHECKS.indexOf('image');
-    const groups = [() => this.generatorChecks(), ...(imageCheck ? [] : [() => this.developerChecks()]), () => this.flyChecks()];
-    for (const group of groups) {
-      await group();
-      if (lastCheck && this.steps.has(lastCheck)) break;
+    await this.generatorChecks();
+    const same = this.sameAsEarlier();
+    if (same) {
+      for (const check of CHECKS.filter((check) => !GENERATOR_CHECKS.includes(check))) {
+        await this.steps.step(check, { applies: `the same files and runtime contract as ${same}, checked there` }, async () => '');
+      }
+    } else {
+      const groups = [...(imageCheck ? [] : [() => this.developerChecks()]), () => this.flyChecks()];
+      for (const group of groups) {
+        if (lastCheck && this.steps.has(lastCheck)) break;
+        await group();
+      }
     }
     if (this.steps.failed()) return `kept for a look: ${this.work}`;
     this.remove();
     return 'done';
+  }
+
+  /** The earlier variant this one would repeat, once its own generator checks have passed; undefined the first time. */
+  private sameAsEarlier(): string | undefined {
+    if (!this.seen || !this.fly || CHECKS.some((check) => GENERATOR_CHECKS.includes(check) && this.steps.has(check) && !this.steps.passed(check))) return undefined;
+    const { database, extraRegions } = this.want;
+    const checks = { python: this.v.python, kit: Boolean(this.v.kit), database, replayFrom: database ? (extraRegions[0] ?? null) : null };
+    const key = runtimeKey(this.dir, appName(this.v), this.fly, this.contract, checks);
+    const earlier = this.seen.get(key);
+    if (!earlier) this.seen.set(key, this.v.id);
+    return earlier;
   }
 
   /** Deletes the generated project and everything made for it on disk and in Docker. */

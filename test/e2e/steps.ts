@@ -115,6 +115,10 @@ export class VariantSteps {
     return this.table.get(this.variant.id, check as Check) !== undefined;
   }
 
+  passed(check: Check): boolean {
+    return this.table.get(this.variant.id, check)?.status === 'pass';
+  }
+
   failed(): boolean {
     return CHECKS.some((check) => this.table.get(this.variant.id, check)?.status === 'FAIL');
   }

@@ -9,6 +9,12 @@ import { cleanStopProblem } from './server.ts';
 import { machineMemoryMb, type FlyToml } from './fly.ts';
 import { describeLoad, load } from './load.ts';
 import { createServer } from 'node:http';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runtimeKey } from './checks.ts';
+import { readFly, serviceContract } from './fly.ts';
+import { REPO } from './toolbox.ts';
 
 describe('splitCommand (flyctl splits release_command like google/shlex)', () => {
   it('splits on blanks, keeps quoted words, honours escapes, stops at a comment', () => {
@@ -147,6 +153,53 @@ describe('load', () => {
       assert.match(describeLoad(result), /^0 x2, 200 x4, 503 x2 \(ECONNRESET x2\)/);
     } finally {
       server.close();
+    }
+  });
+});
+
+describe('runtimeKey (a variant that repeats an earlier one is not run again)', () => {
+  const golden = join(REPO, 'test', 'fixtures', 'golden', 'default');
+  const keyOf = (dir: string, name: string) => {
+    const fly = readFly(dir);
+    return runtimeKey(dir, name, fly, serviceContract(fly), { python: '3.14', kit: false, database: true, replayFrom: null });
+  };
+  const copyAs = (name: string) => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'cff-key-')), name);
+    cpSync(golden, dir, { recursive: true });
+    // As if generated under that name: every file that says the name says the new one.
+    for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile())) {
+      const path = join(entry.parentPath, entry.name);
+      writeFileSync(path, readFileSync(path, 'utf8').split('default-api').join(name).split('default_api').join(name.replace(/-/g, '_')));
+    }
+    return dir;
+  };
+  const edit = (dir: string, path: string, from: string | RegExp, to: string) => {
+    const text = readFileSync(join(dir, path), 'utf8');
+    assert.notEqual(text.replace(from, to), text, `${path} has no ${from}`);
+    writeFileSync(join(dir, path), text.replace(from, to));
+  };
+  const base = keyOf(golden, 'default-api');
+
+  it('is the same for another name, another scaling mode, another README', () => {
+    const dir = copyAs('other-api');
+    edit(dir, 'fly.toml', 'auto_stop_machines = "suspend"', 'auto_stop_machines = "stop"');
+    edit(dir, 'README.md', /$/, '\nmore\n');
+    assert.equal(keyOf(dir, 'other-api'), base);
+  });
+
+  it('changes with any file the tests or the image read, and with what the containers are run with', () => {
+    const changes: [string, string | RegExp, string][] = [
+      ['app/main.py', /$/, '\n# edited\n'],
+      ['Dockerfile', 'USER 1000:1000', 'USER 1001:1001'],
+      ['tests/test_health.py', /$/, '\n# edited\n'],
+      ['fly.toml', 'kill_timeout = 10', 'kill_timeout = 11'],
+      ['fly.toml', 'internal_port = 8000', 'internal_port = 8001'],
+      ['fly.toml', 'release_command = "alembic upgrade head"', 'release_command = "true"'],
+    ];
+    for (const [path, from, to] of changes) {
+      const dir = copyAs('default-api');
+      edit(dir, path, from, to);
+      assert.notEqual(keyOf(dir, 'default-api'), base, `${path}: ${to}`);
     }
   });
 });
