@@ -5,7 +5,11 @@ One JSON object on stdout: top-level module -> bytes of resident memory its impo
 
 import importlib
 import json
+import os
 import sys
+
+# As uvicorn does (--app-dir .): the working directory, where the app is, comes first.
+sys.path.insert(0, os.getcwd())
 
 
 def resident():
